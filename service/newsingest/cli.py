@@ -1,0 +1,253 @@
+"""The ``newsingest`` command line. Each command builds the settings once and hands them on."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from newsingest.config import Settings, load_settings
+from newsingest.log import configure_logging
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsingest")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Streaming news ingest: watched folder -> Kafka -> enrichment -> Elasticsearch.
+
+    Settings come from NEWSINGEST_* environment variables (see README).
+    """
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    ctx.obj = settings
+
+
+# --- stack ------------------------------------------------------------------------------------------
+@cli.group()
+def stack() -> None:
+    """The local Kafka (KRaft) + Elasticsearch, assembled from Maven Central into .stack/."""
+
+
+def _stack_call(action: str) -> None:
+    from newsingest.stack import manager
+    from newsingest.stack.process import StackError
+
+    settings = _settings(click.get_current_context())
+    progress = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    try:
+        if action == "up":
+            manager.stack_up(settings, progress)
+        elif action == "down":
+            manager.stack_down(settings, progress)
+        else:
+            status = manager.stack_status(settings, progress)
+            click.echo(json.dumps(status, indent=2, default=str))
+            if not all(s.get("running") for s in status.values()):
+                sys.exit(3)
+    except StackError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@stack.command("up")
+def stack_up() -> None:
+    """Assemble (first time) and start Kafka and Elasticsearch; wait until both are healthy."""
+    _stack_call("up")
+
+
+@stack.command("down")
+def stack_down() -> None:
+    """Stop Kafka and Elasticsearch cleanly and free their ports."""
+    _stack_call("down")
+
+
+@stack.command("status")
+def stack_status() -> None:
+    """Print the state of each local component (exit 3 if one is not running)."""
+    _stack_call("status")
+
+
+# --- schemas ----------------------------------------------------------------------------------------
+@cli.group()
+def schemas() -> None:
+    """The JSON Schemas of the messages, generated from the pydantic models."""
+
+
+@schemas.command("write")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None)
+def schemas_write(directory: Path | None) -> None:
+    """(Re)generate schemas/*.schema.json from the models."""
+    from newsingest import schemas as mod
+
+    for path in mod.write_schemas(directory or mod.SCHEMA_DIR):
+        click.echo(f"wrote {path}")
+
+
+@schemas.command("check")
+def schemas_check() -> None:
+    """Exit 1 if the committed schemas differ from the models."""
+    from newsingest import schemas as mod
+
+    drifted = mod.drifted_schemas()
+    if drifted:
+        click.echo(f"schemas out of date: {', '.join(drifted)}; run `newsingest schemas write`", err=True)
+        sys.exit(1)
+    click.echo("schemas up to date")
+
+
+# --- pipeline ---------------------------------------------------------------------------------------
+def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool) -> None:
+    """Create the topics, then run a Faust worker with the chosen parts until SIGINT/SIGTERM."""
+    import asyncio
+
+    import faust
+
+    from newsingest.app import create_app
+    from newsingest.kafka.topics import ensure_topics
+
+    try:
+        asyncio.run(asyncio.wait_for(ensure_topics(settings), timeout=60))
+    except Exception as exc:
+        click.echo(f"error: cannot reach Kafka at {settings.kafka_servers}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    app = create_app(settings, enrich=enrich, index=index, watch=watch)
+
+    class Worker(faust.Worker):
+        def _setup_logging(self) -> None:  # keep newsingest's structured logging for faust/mode too
+            configure_logging(settings.log_level, settings.log_format)
+
+    Worker(app, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False).execute_from_commandline()
+
+
+def _with_inbox(ctx: click.Context, inbox: Path | None) -> Settings:
+    settings = _settings(ctx)
+    if inbox is not None:
+        settings = settings.model_copy(update={"inbox_dir": inbox})
+    return settings
+
+
+@cli.command("run")
+@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder to watch (default: NEWSINGEST_INBOX_DIR or ./inbox)")
+@click.pass_context
+def run_cmd(ctx: click.Context, inbox: Path | None) -> None:
+    """Watcher + enrich agent + indexer in one foreground process; Ctrl-C stops cleanly."""
+    _start_worker(_with_inbox(ctx, inbox), enrich=True, index=True, watch=True)
+
+
+@cli.command("worker")
+@click.option("--no-index", is_flag=True, help="run only the enrich agent")
+@click.option("--no-enrich", is_flag=True, help="run only the indexer")
+@click.pass_context
+def worker_cmd(ctx: click.Context, no_index: bool, no_enrich: bool) -> None:
+    """Enrich agent + indexer (scale out by starting more workers)."""
+    _start_worker(_settings(ctx), enrich=not no_enrich, index=not no_index, watch=False)
+
+
+@cli.command("watch")
+@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=None)
+@click.pass_context
+def watch_cmd(ctx: click.Context, inbox: Path | None) -> None:
+    """Only the inbox watcher and producer."""
+    import asyncio
+    import signal
+
+    from newsingest.app import _run_watcher
+    from newsingest.kafka.topics import ensure_topics
+
+    settings = _with_inbox(ctx, inbox)
+
+    async def main() -> None:
+        await ensure_topics(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await _run_watcher(settings, stop)
+
+    asyncio.run(main())
+
+
+@cli.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def ingest_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Parse FILES and produce their articles to Kafka once (no watching, files are not moved)."""
+    import asyncio
+
+    from newsingest.ingest.formats.base import ParseError, SourceFile
+    from newsingest.ingest.formats.registry import parse_file
+    from newsingest.ingest.producer import ArticleProducer
+    from newsingest.kafka.topics import ensure_topics
+
+    settings = _settings(ctx)
+
+    async def main() -> int:
+        await ensure_topics(settings)
+        producer = ArticleProducer(settings)
+        await producer.start()
+        failures = 0
+        try:
+            for path in files:
+                try:
+                    articles = parse_file(SourceFile(name=path.name, data=path.read_bytes()))
+                except ParseError as exc:
+                    failures += 1
+                    click.echo(f"FAILED {path}: [{exc.code}] {exc.reason}", err=True)
+                    continue
+                await producer.send_articles(articles)
+                for article in articles:
+                    click.echo(f"{article.article_id}  {path}  {article.title[:70]}")
+        finally:
+            await producer.stop()
+        return failures
+
+    sys.exit(1 if asyncio.run(main()) else 0)
+
+
+@cli.command("tail")
+@click.option("--from-beginning", is_flag=True, help="start at the oldest retained message")
+@click.option("--group", default=None, help="consumer group to join (default: none, nothing is committed)")
+@click.option("--lang", default=None, help="only articles in this language (ISO 639-1)")
+@click.option("--person", default=None, help="only articles mentioning this person (case-insensitive)")
+@click.option("--json", "as_json", is_flag=True, help="print each article as one JSON line")
+@click.option("--limit", type=int, default=None, help="stop after this many articles")
+@click.pass_context
+def tail_cmd(ctx: click.Context, from_beginning: bool, group: str | None, lang: str | None, person: str | None,
+             as_json: bool, limit: int | None) -> None:
+    """Print enriched articles as they arrive on news.enriched."""
+    import asyncio
+
+    from newsingest.consume import ArticleFilter, tail_articles
+
+    settings = _settings(ctx)
+    wanted = ArticleFilter(language=lang, person=person)
+
+    async def main() -> None:
+        async for article in tail_articles(settings, from_beginning=from_beginning, group=group, limit=limit,
+                                           wanted=wanted):
+            if as_json:
+                click.echo(article.model_dump_json())
+            else:
+                persons = ", ".join(e.name for e in article.entities if e.type == "PER")
+                click.echo(f"{article.enriched_at:%H:%M:%S} [{article.language}] {article.title[:80]}"
+                           + (f"  ({persons})" if persons else ""))
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+
+
+def main() -> None:
+    cli(prog_name="newsingest")
+
+
+if __name__ == "__main__":
+    main()

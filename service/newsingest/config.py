@@ -1,0 +1,131 @@
+"""All settings of newsingest in one frozen pydantic-settings object.
+
+Every field can be set from the environment with the prefix ``NEWSINGEST_`` (for example
+``NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS``). Nothing else in the package reads the environment: the
+settings object is created once by the command line and handed to every part that needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, computed_field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSINGEST_", frozen=True, extra="ignore")
+
+    # --- Kafka ---------------------------------------------------------------------------------
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers. Unset: the local stack's broker (127.0.0.1:stack_kafka_port).",
+    )
+    topic_raw: str = "news.raw"
+    topic_enriched: str = "news.enriched"
+    topic_dlq: str = "news.dlq"
+    topic_partitions: int = Field(default=3, ge=1)
+    topic_replication_factor: int = Field(default=1, ge=1)
+    raw_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="news.raw retention")
+    enriched_retention_ms: int = Field(
+        default=-1, description="news.enriched retention (-1 = forever; the topic is also compacted by key)"
+    )
+    dlq_retention_ms: int = Field(default=30 * 24 * 3600 * 1000)
+    app_id: str = Field(default="newsingest", description="Faust app id; prefix of consumer groups")
+    indexer_group: str = Field(default="newsingest.indexer", description="consumer group of the indexer")
+    producer_linger_ms: int = Field(default=20, ge=0)
+    producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = "gzip"
+
+    # --- Elasticsearch -------------------------------------------------------------------------
+    elasticsearch_url: str | None = Field(
+        default=None, description="Elasticsearch URL. Unset: the local stack's node (127.0.0.1:stack_es_port)."
+    )
+    elasticsearch_username: str | None = None
+    elasticsearch_password: SecretStr | None = None
+    elasticsearch_api_key: SecretStr | None = None
+    elasticsearch_verify_certs: bool = True
+    index_prefix: str = Field(default="news", description="versioned indices are <prefix>-v<N>")
+    read_alias: str = "news"
+    write_alias: str = "news-write"
+    index_shards: int = Field(default=1, ge=1)
+    index_replicas: int = Field(default=0, ge=0)
+
+    # --- Indexer -------------------------------------------------------------------------------
+    bulk_max_docs: int = Field(default=500, ge=1, description="documents per bulk request")
+    bulk_max_wait_s: float = Field(default=0.5, gt=0, description="flush a partial batch after this long")
+    bulk_retry_max_s: float = Field(
+        default=300.0, gt=0, description="give up retrying a failing bulk after this long (then stop, not drop)"
+    )
+
+    # --- Watcher -------------------------------------------------------------------------------
+    inbox_dir: Path = Path("inbox")
+    processed_dir: Path | None = Field(default=None, description="default: <inbox>/../processed")
+    failed_dir: Path | None = Field(default=None, description="default: <inbox>/../failed")
+    file_stable_s: float = Field(default=0.5, ge=0, description="size+mtime unchanged this long = complete")
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    watch_concurrency: int = Field(default=8, ge=1, description="files parsed and produced at once")
+
+    # --- Enrichment ----------------------------------------------------------------------------
+    enrich_timeout_s: float = Field(default=30.0, gt=0, description="time limit to enrich one article")
+    language_min_chars: int = Field(default=20, ge=1)
+    language_min_confidence: float = Field(default=0.5, ge=0, le=1)
+
+    # --- Operations ----------------------------------------------------------------------------
+    web_port: int = Field(default=6066, description="Faust web server (metrics at /metrics)")
+    web_host: str = "127.0.0.1"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+    data_dir: Path = Field(default=Path(".newsingest"), description="Faust table state and local data")
+
+    # --- Local stack (``newsingest stack``) ----------------------------------------------------
+    stack_dir: Path = Field(default=PROJECT_ROOT / ".stack", description="downloads, data and logs")
+    stack_host: str = "127.0.0.1"
+    stack_kafka_port: int = 9092
+    stack_kafka_controller_port: int = 9093
+    stack_es_port: int = 9200
+    stack_es_transport_port: int = 9300
+    stack_kafka_version: str = "4.3.1"
+    stack_es_version: str = "9.3.2"
+    stack_kafka_heap: str = "512m"
+    stack_es_heap: str = "1g"
+    stack_start_timeout_s: float = Field(default=180.0, gt=0)
+    stack_java_home: Path | None = Field(
+        default=None, description="JDK for Elasticsearch (>= 21). Unset: the newest JDK found on the machine."
+    )
+    stack_es_user: str = Field(default="newsingest", description="unprivileged user for Elasticsearch under root")
+
+    # --- derived -------------------------------------------------------------------------------
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kafka_servers(self) -> str:
+        return self.kafka_bootstrap_servers or f"{self.stack_host}:{self.stack_kafka_port}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def es_url(self) -> str:
+        return self.elasticsearch_url or f"http://{self.stack_host}:{self.stack_es_port}"
+
+    @property
+    def kafka_is_local(self) -> bool:
+        """True when the broker is the one ``newsingest stack`` manages."""
+        return self.kafka_bootstrap_servers is None
+
+    @property
+    def elasticsearch_is_local(self) -> bool:
+        return self.elasticsearch_url is None
+
+    @property
+    def processed_path(self) -> Path:
+        return self.processed_dir or self.inbox_dir.resolve().parent / "processed"
+
+    @property
+    def failed_path(self) -> Path:
+        return self.failed_dir or self.inbox_dir.resolve().parent / "failed"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides (command-line flags) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

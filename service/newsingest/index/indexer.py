@@ -1,0 +1,150 @@
+"""The indexer: consumes ``news.enriched`` and bulk-writes to Elasticsearch.
+
+A plain aiokafka consumer with manual commits, so the guarantee is easy to see: an offset is committed only
+after every message before it was acknowledged by Elasticsearch or delivered to the DLQ. A crash anywhere
+replays the uncommitted messages, which the ``_id`` = ``article_id`` makes harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
+from elasticsearch import AsyncElasticsearch
+from pydantic import ValidationError
+
+from newsingest.config import Settings
+from newsingest.index.document import to_document
+from newsingest.index.writer import BulkItem, BulkWriter, Stopped
+from newsingest.kafka.dlq import dead_letter
+from newsingest.kafka.headers import message_headers
+from newsingest.log import get_logger
+from newsingest.metrics import CONSUMER_LAG
+from newsingest.models import EnrichedArticle, Stage
+
+log = get_logger(__name__)
+
+
+def indexer_consumer(settings: Settings, group_id: str | None = None) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        settings.topic_enriched,
+        bootstrap_servers=settings.kafka_servers,
+        group_id=group_id or settings.indexer_group,
+        client_id=f"{settings.app_id}.indexer",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_interval_ms=3_600_000,  # a batch may be retried through a long Elasticsearch outage
+        session_timeout_ms=30_000,
+        heartbeat_interval_ms=3_000,
+    )
+
+
+class Indexer:
+    def __init__(
+        self,
+        settings: Settings,
+        es: AsyncElasticsearch,
+        dlq_producer: AIOKafkaProducer,
+        stop: asyncio.Event,
+        consumer: AIOKafkaConsumer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.stop = stop
+        self.writer = BulkWriter(es, settings, stop)
+        self.dlq_producer = dlq_producer
+        self.consumer = consumer or indexer_consumer(settings)
+
+    async def run(self) -> None:
+        await self.consumer.start()
+        log.info("indexer started", topic=self.settings.topic_enriched, group=self.settings.indexer_group)
+        try:
+            while not self.stop.is_set():
+                records = await self._next_batch()
+                if records:
+                    try:
+                        await self.process(records)
+                    except Stopped:
+                        log.info("stopped during a batch; it is replayed on restart", messages=len(records))
+                        break
+                    await self._update_lag()
+        finally:
+            await self.consumer.stop()
+            log.info("indexer stopped")
+
+    async def _next_batch(self) -> list[ConsumerRecord]:
+        """Up to ``bulk_max_docs`` messages, waiting at most ``bulk_max_wait_s`` to fill the batch."""
+        records: list[ConsumerRecord] = []
+        deadline = time.monotonic() + self.settings.bulk_max_wait_s
+        while len(records) < self.settings.bulk_max_docs and not self.stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            batch = await self.consumer.getmany(
+                timeout_ms=int(remaining * 1000), max_records=self.settings.bulk_max_docs - len(records)
+            )
+            for tp_records in batch.values():
+                records.extend(tp_records)
+        return records
+
+    async def process(self, records: Sequence[ConsumerRecord]) -> None:
+        """Index a batch, dead-letter what cannot be indexed, then commit the batch's offsets."""
+        items: list[BulkItem] = []
+        by_id: dict[str, ConsumerRecord] = {}
+        letters = []
+        for record in records:
+            try:
+                article = EnrichedArticle.model_validate_json(record.value or b"")
+            except ValidationError as exc:
+                letters.append(dead_letter(stage=Stage.DECODE, error=exc, payload=record.value, key=record.key,
+                                           topic=record.topic, partition=record.partition, offset=record.offset))
+                continue
+            by_id[article.article_id] = record  # a later copy of the same article wins in the batch
+            items.append(BulkItem(article.article_id, to_document(article)))
+        unique = list({item.doc_id: item for item in items}.values())
+        outcome = await self.writer.write(unique) if unique else None
+        if outcome:
+            for doc_id, status, reason in outcome.rejected:
+                record = by_id[doc_id]
+                letters.append(dead_letter(stage=Stage.INDEX, error=f"HTTP {status}: {reason}", payload=record.value,
+                                           key=record.key, topic=record.topic, partition=record.partition,
+                                           offset=record.offset, article_id=doc_id))
+                log.warning("document rejected; sent to DLQ", article_id=doc_id, status=status, reason=reason)
+        await self._send_dead_letters(letters)
+        await self._commit(records)
+        if outcome:
+            log.info("batch indexed", documents=len(outcome.indexed), rejected=len(outcome.rejected),
+                     dead_letters=len(letters))
+
+    async def _send_dead_letters(self, letters: list) -> None:
+        headers = message_headers("dead-letter")
+        deliveries = [
+            await self.dlq_producer.send(self.settings.topic_dlq, key=(letter.article_id or letter.key or "").encode(),
+                                         value=letter.model_dump_json().encode(), headers=headers)
+            for letter in letters
+        ]
+        await asyncio.gather(*deliveries)
+
+    async def _commit(self, records: Sequence[ConsumerRecord]) -> None:
+        offsets: dict[TopicPartition, int] = {}
+        for record in records:
+            tp = TopicPartition(record.topic, record.partition)
+            offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, KafkaError) as exc:
+            # the partitions moved to another consumer: it replays the batch, which is idempotent
+            log.warning("offset commit failed; batch will be replayed", error=str(exc))
+
+    async def _update_lag(self) -> None:
+        lag_by_topic: dict[str, int] = {}
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is None:
+                continue
+            position = await self.consumer.position(tp)
+            lag_by_topic[tp.topic] = lag_by_topic.get(tp.topic, 0) + max(0, highwater - position)
+        for topic, lag in lag_by_topic.items():
+            CONSUMER_LAG.labels(self.settings.indexer_group, topic).set(lag)

@@ -1,0 +1,105 @@
+"""News agencies and their canonical names, so "REUTERS", "Thomson Reuters" and "Reuters" facet together."""
+
+from __future__ import annotations
+
+import re
+
+_CANONICAL: dict[str, str] = {
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "reuters staff": "Reuters",
+    "dpa": "dpa",
+    "deutsche presse-agentur": "dpa",
+    "deutsche presse agentur": "dpa",
+    "dpa-afx": "dpa-AFX",
+    "afx": "dpa-AFX",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "ap": "AP",
+    "the associated press": "AP",
+    "associated press": "AP",
+    "upi": "UPI",
+    "united press international": "UPI",
+    "bloomberg": "Bloomberg",
+    "bloomberg news": "Bloomberg",
+    "kna": "KNA",
+    "epd": "epd",
+    "dts": "dts",
+    "ddp": "ddp",
+    "apa": "APA",
+    "sda": "SDA",
+    "keystone-sda": "Keystone-SDA",
+    "anp": "ANP",
+    "belga": "Belga",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "xinhua": "Xinhua",
+    "tass": "TASS",
+    "ria novosti": "RIA Novosti",
+    "interfax": "Interfax",
+    "kyodo": "Kyodo",
+    "kyodo news": "Kyodo",
+    "yonhap": "Yonhap",
+    "kcna": "KCNA",
+    "pa": "PA Media",
+    "pa media": "PA Media",
+    "press association": "PA Media",
+    "dow jones": "Dow Jones",
+    "dow jones newswires": "Dow Jones",
+    "ips": "IPS",
+    "aa": "Anadolu",
+    "anadolu": "Anadolu",
+    "anadolu agency": "Anadolu",
+    "ukrinform": "Ukrinform",
+    "pap": "PAP",
+    "ctk": "ČTK",
+    "čtk": "ČTK",
+    "tt": "TT",
+    "ntb": "NTB",
+    "ritzau": "Ritzau",
+    "stt": "STT",
+    "aap": "AAP",
+    "cp": "CP",
+    "the canadian press": "CP",
+    "pti": "PTI",
+    "ani": "ANI",
+    "bbc": "BBC",
+    "bbc news": "BBC",
+    "cnn": "CNN",
+    "sid": "SID",
+}
+_SPLIT = re.compile(r"\s*[/,;+&]\s*|\s+(?:und|and)\s+")
+_TRIM = re.compile(r"^[\s(\[\"'„“]+|[\s)\]\"'“”.,:;]+$")
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical name when ``name`` is a known agency ("REUTERS" -> "Reuters"), else None."""
+    key = _TRIM.sub("", name).casefold()
+    key = re.sub(r"\s+", " ", key)
+    return _CANONICAL.get(key)
+
+
+def find_agency(text: str) -> str | None:
+    """The first known agency among "dpa/lhe", "AFP via Getty Images", "Reuters, AP" and the like."""
+    if found := canonical_agency(text):
+        return found
+    for part in _SPLIT.split(text):
+        if found := canonical_agency(part):
+            return found
+        head = part.split("-")[0] if "-" in part else ""
+        if head and (found := canonical_agency(head)):
+            return found
+        words = part.split()
+        for word in words:
+            if len(words) <= 4 and word.isupper() and (found := canonical_agency(word)):
+                return found
+    return None
+
+
+def canonical_source(name: str) -> str | None:
+    """A source as stated, tidied: known agencies canonicalised, anything else kept as written."""
+    cleaned = re.sub(r"\s+", " ", _TRIM.sub("", name))
+    if not cleaned or len(cleaned) > 80 or not any(ch.isalpha() for ch in cleaned):
+        return None
+    return canonical_agency(cleaned) or cleaned

@@ -1,0 +1,112 @@
+"""Headlines: telling a headline line from body text, cutting agency suffixes ("... Von Reuters",
+"... - Reuters", "... | AP"), and deriving a title from the first sentence when a file has none."""
+
+from __future__ import annotations
+
+import re
+
+from newsingest.ingest.formats.agencies import canonical_agency, canonical_source
+from newsingest.ingest.formats.casing import is_all_caps
+from newsingest.ingest.formats.dates import MONTHS
+
+MAX_DERIVED_TITLE = 120
+_ABBREVIATIONS = {
+    "z.b", "dr", "prof", "mr", "mrs", "ms", "st", "nr", "bzw", "ca", "u.a", "d.h", "vgl", "usw", "inkl", "evtl",
+    "ggf", "sog", "u.s", "u.n", "u.k", "e.u", "no", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "inc",
+    "corp", "co", "ltd", "jr", "sr", "vs", "hl", "abs", "art", "bd", "jh", "mio", "mrd", "tel", "str",
+    "min", "max", "fig", "abb", "kap", "ff", "etc", "al", "i.e", "e.g", "a.m", "p.m", "mt", "ft", "dt",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"([.!?…]+)([\"'“”»«’)\]]*)(\s+)(?=[\"'„“»«‚(\[]?[^\W_a-zäöüß])")
+_SUFFIX_PATTERNS = [
+    re.compile(r"^(?P<title>.{8,}?)\s+(?:von|by)\s+(?P<src>[^\s].{0,40})$", re.IGNORECASE),
+    re.compile(r"^(?P<title>.{8,}?)\s*\((?P<src>[^()]{1,30})\)$"),
+    re.compile(r"^(?P<title>.{8,}?)\s+[|·•]\s+(?P<src>[^|·•]{1,50})$"),
+    re.compile(r"^(?P<title>.{8,}?)\s+[-–—]\s+(?P<src>[^-–—]{1,50})$"),
+]
+_NOT_SOURCES = {
+    "live", "update", "updates", "video", "videos", "fotos", "photos", "eilmeldung", "breaking", "liveblog",
+    "ticker", "live-ticker", "analyse", "analysis", "kommentar", "comment", "interview", "exclusive", "exklusiv",
+    "report", "bericht", "podcast", "audio", "faq", "q&a", "explainer", "opinion", "meinung", "newsblog",
+}  # fmt: skip
+_DOMAIN = re.compile(r"^[\w.-]+\.(?:de|com|net|org|at|ch|co\.uk|uk|eu|fr|it|es|nl|info|news|tv|io)$", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a paragraph (abbreviations, initials and German ordinal dates do not end one)."""
+    found: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()]
+        last_word = before.split()[-1].casefold() if before.split() else ""
+        following = text[match.end() :].split(maxsplit=1)
+        next_word = following[0].casefold().strip(".,;:") if following else ""
+        if match.group(1) == ".":
+            if last_word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[^\W\d_]", last_word):
+                continue
+            if last_word.isdigit() and (next_word in MONTHS or len(last_word) <= 2):
+                continue
+        found.append(text[start : match.end(2)].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        found.append(tail)
+    return found
+
+
+def derive_title(paragraph: str) -> str:
+    """A title from the first sentence: cut at a sentence end, at most ~120 characters on a word boundary."""
+    first = (sentences(paragraph) or [paragraph])[0].strip()
+    first = re.sub(r"\s+", " ", first)
+    if len(first) <= MAX_DERIVED_TITLE:
+        return first.rstrip(".") if first.endswith(".") and not first.endswith("..") else first
+    cut = first[: MAX_DERIVED_TITLE - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-–—(\"'„“") + "…"
+
+
+def looks_like_headline(paragraph: str) -> bool:
+    """A short line that reads like a headline rather than the first paragraph of the text."""
+    text = paragraph.strip()
+    if not text or len(text) > 200 or text.endswith((":", ",", ";")):
+        return False
+    if text[0].islower():
+        return False
+    parts = sentences(text)
+    if len(parts) > 2:
+        return False
+    return not (text.endswith(".") and (len(text) > 150 or len(parts) > 1))
+
+
+def _suffix_source(src: str, pattern_index: int) -> str | None:
+    src = src.strip().rstrip(".")
+    if not src or src.casefold() in _NOT_SOURCES:
+        return None
+    if agency := canonical_agency(src):
+        return agency
+    if pattern_index in (0, 1):
+        return None
+    if _DOMAIN.match(src):
+        return src
+    if pattern_index == 2 and len(src.split()) <= 5:
+        return canonical_source(src)
+    if pattern_index == 3 and is_all_caps(src) and len(src.split()) <= 3 and len(src) <= 25:
+        return canonical_source(src)
+    return None
+
+
+def split_title_source(title: str) -> tuple[str, str | None]:
+    """("Kim besucht Russland Von Reuters") -> ("Kim besucht Russland", "Reuters"); titles without a
+    recognisable source suffix come back unchanged."""
+    title = re.sub(r"\s+", " ", title).strip()
+    source: str | None = None
+    for _ in range(2):
+        for index, pattern in enumerate(_SUFFIX_PATTERNS):
+            match = pattern.match(title)
+            if match and (found := _suffix_source(match.group("src"), index)):
+                title = match.group("title").rstrip(" -–—|:·•")
+                source = source or found
+                break
+        else:
+            break
+    return title, source

@@ -1,0 +1,25 @@
+"""Prometheus counters of the pipeline, served at /metrics on the worker's web server."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+FILES = Counter("newsingest_files_total", "Files handled by the watcher, by outcome", ["outcome"], registry=REGISTRY)
+ARTICLES_PRODUCED = Counter("newsingest_articles_produced_total", "Articles acked by Kafka", registry=REGISTRY)
+ARTICLES_ENRICHED = Counter("newsingest_articles_enriched_total", "Articles enriched", registry=REGISTRY)
+ARTICLES_INDEXED = Counter(
+    "newsingest_articles_indexed_total", "Documents acknowledged by Elasticsearch", ["result"], registry=REGISTRY
+)
+DEAD_LETTERS = Counter("newsingest_dead_letters_total", "Messages sent to the DLQ", ["stage"], registry=REGISTRY)
+BULK_RETRIES = Counter("newsingest_bulk_retries_total", "Bulk requests retried", registry=REGISTRY)
+CONSUMER_LAG = Gauge(
+    "newsingest_consumer_lag", "Messages behind the end of the topic", ["group", "topic"], registry=REGISTRY
+)
+ENRICH_SECONDS = Histogram("newsingest_enrich_seconds", "Time to enrich one article", registry=REGISTRY)
+BULK_SECONDS = Histogram("newsingest_bulk_seconds", "Time of one bulk request", registry=REGISTRY)
+
+
+def render() -> bytes:
+    return generate_latest(REGISTRY)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from newsingest.config import Settings
+
+
+def test_defaults_point_at_the_local_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS", "NEWSINGEST_ELASTICSEARCH_URL"):
+        monkeypatch.delenv(key, raising=False)
+    s = Settings()
+    assert s.kafka_servers == "127.0.0.1:9092"
+    assert s.es_url == "http://127.0.0.1:9200"
+    assert s.kafka_is_local
+    assert s.elasticsearch_is_local
+
+
+def test_environment_prefix_and_external_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSINGEST_KAFKA_BOOTSTRAP_SERVERS", "kafka:29092")
+    monkeypatch.setenv("NEWSINGEST_ELASTICSEARCH_URL", "http://es:9200")
+    monkeypatch.setenv("NEWSINGEST_TOPIC_RAW", "x.raw")
+    monkeypatch.setenv("NEWSINGEST_STACK_KAFKA_PORT", "19092")
+    s = Settings()
+    assert s.kafka_servers == "kafka:29092"
+    assert not s.kafka_is_local
+    assert s.es_url == "http://es:9200"
+    assert s.topic_raw == "x.raw"
+    assert s.stack_kafka_port == 19092
+
+
+def test_processed_and_failed_default_beside_the_inbox(tmp_path: Path) -> None:
+    s = Settings(inbox_dir=tmp_path / "in")
+    assert s.processed_path == tmp_path / "processed"
+    assert s.failed_path == tmp_path / "failed"
+
+
+def test_settings_are_frozen_and_validated() -> None:
+    s = Settings()
+    with pytest.raises(ValidationError):
+        s.topic_raw = "other"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        Settings(topic_partitions=0)
