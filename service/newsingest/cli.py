@@ -245,6 +245,22 @@ def tail_cmd(ctx: click.Context, from_beginning: bool, group: str | None, lang: 
         asyncio.run(main())
 
 
+# --- commands that live in their own modules -----------------------------------------------------------
+#: (module, attribute) of click commands registered on the group; one line per command.
+EXTENSION_COMMANDS: list[tuple[str, str]] = [
+]
+
+
+def _register_extensions() -> None:
+    import importlib
+
+    for module, attribute in EXTENSION_COMMANDS:
+        cli.add_command(getattr(importlib.import_module(module), attribute))
+
+
+_register_extensions()
+
+
 def main() -> None:
     cli(prog_name="newsingest")
 

@@ -73,6 +73,21 @@ class Settings(BaseSettings):
     language_min_chars: int = Field(default=20, ge=1)
     language_min_confidence: float = Field(default=0.5, ge=0, le=1)
 
+    # --- Named entities (enrich/ner) -------------------------------------------------------------
+    ner_enabled: bool = Field(default=True, description="run named-entity recognition")
+    corenlp_url: str | None = Field(
+        default=None, description="Stanford CoreNLP server URL. Unset: the local stack's (127.0.0.1:stack_corenlp_port)."
+    )
+    ner_languages: list[str] = Field(
+        default=["de", "en"], description="languages to run NER for (others get no entities rather than wrong ones)"
+    )
+    ner_concurrency: int = Field(default=4, ge=1, description="NER requests in flight per worker")
+    ner_chunk_chars: int = Field(default=4000, ge=200, description="long texts are sent in chunks of this size")
+    ner_timeout_s: float = Field(default=20.0, gt=0, description="time limit of one NER request")
+
+    # --- Places and stories (enrich/places, enrich/stories) -------------------------------------
+    story_window_hours: float = Field(default=72.0, gt=0, description="articles further apart never share a story")
+
     # --- Operations ----------------------------------------------------------------------------
     web_port: int = Field(default=6066, description="Faust web server (metrics at /metrics)")
     web_host: str = "127.0.0.1"
@@ -95,6 +110,10 @@ class Settings(BaseSettings):
     stack_java_home: Path | None = Field(
         default=None, description="JDK for Elasticsearch (>= 21). Unset: the newest JDK found on the machine."
     )
+    stack_corenlp_port: int = 9000
+    stack_corenlp_version: str = "4.5.10"
+    stack_corenlp_heap: str = "4g"
+    stack_corenlp_threads: int = Field(default=2, ge=1)
     stack_es_user: str = Field(default="newsingest", description="unprivileged user for Elasticsearch under root")
 
     # --- derived -------------------------------------------------------------------------------
@@ -107,6 +126,15 @@ class Settings(BaseSettings):
     @property
     def es_url(self) -> str:
         return self.elasticsearch_url or f"http://{self.stack_host}:{self.stack_es_port}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def corenlp_server(self) -> str:
+        return self.corenlp_url or f"http://{self.stack_host}:{self.stack_corenlp_port}"
+
+    @property
+    def corenlp_is_local(self) -> bool:
+        return self.corenlp_url is None
 
     @property
     def kafka_is_local(self) -> bool:

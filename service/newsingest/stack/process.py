@@ -69,9 +69,17 @@ def start_detached(
             cwd=cwd,
             start_new_session=True,
             user=user,
+            group=_primary_group(user) if user else None,
+            extra_groups=[] if user else None,
         )
     pid_file.write_text(str(proc.pid))
     return proc.pid
+
+
+def _primary_group(user: str) -> int:
+    import pwd
+
+    return pwd.getpwnam(user).pw_gid
 
 
 def stop_process(pid_file: Path, *, timeout: float = 60.0) -> bool:
