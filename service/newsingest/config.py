@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     # --- Named entities (enrich/ner) -------------------------------------------------------------
     ner_enabled: bool = Field(default=True, description="run named-entity recognition")
     corenlp_url: str | None = Field(
-        default=None, description="Stanford CoreNLP server URL. Unset: the local stack's (127.0.0.1:stack_corenlp_port)."
+        default=None, description="Stanford CoreNLP server URL. Unset: the local stack's server."
     )
     ner_languages: list[str] = Field(
         default=["de", "en"], description="languages to run NER for (others get no entities rather than wrong ones)"
