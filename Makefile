@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install stack-up stack-down run test test-unit test-integration lint schemas clean
+.PHONY: install stack-up stack-down run test test-unit test-integration lint schemas clean node-tools kcat browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +25,14 @@ run: stack-up
 	mkdir -p inbox
 	$(BIN)/newsingest run --inbox ./inbox
 
-test: stack-up
+test: stack-up browser kcat node-tools
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -ra
 
 test-unit: install
 	$(BIN)/pytest -q -ra tests/unit
 
-test-integration: stack-up
+test-integration: stack-up browser kcat node-tools
 	$(BIN)/pytest -q -ra tests/integration
 
 lint: install
@@ -41,6 +41,22 @@ lint: install
 
 schemas: install
 	$(BIN)/newsingest schemas write
+
+# Node tools of the test suite (the AsyncAPI parser), pinned by package-lock.json.
+node-tools: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-fund --no-audit --ignore-scripts
+	@touch $@
+
+# kcat, for the kcat example consumer (examples/kcat) and its test.
+kcat:
+	@command -v kcat >/dev/null || (apt-get update -qq && apt-get install -y -qq kcat)
+
+# Headless Chromium + chromedriver (Debian packages) for the search page's end-to-end test (tests/e2e).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  || (apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium chromium-driver)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

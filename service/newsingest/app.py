@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
@@ -27,7 +26,7 @@ from newsingest.kafka.dlq import dead_letter
 from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
 from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS, render
-from newsingest.models import DeadLetter, RawArticle, Stage
+from newsingest.models import DeadLetter, EnrichedArticle, RawArticle, Stage
 
 log = get_logger(__name__)
 
@@ -75,12 +74,39 @@ def create_app(
 
 
 # --- enrich agent -----------------------------------------------------------------------------------
+#: How many attempts an article gets when enrichment fails for a reason other than an outage.
+ENRICH_ATTEMPTS = 3
+OUTAGE_RETRY_MAX_S = 30.0
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when a failure is a dependency being unreachable (retry, never dead-letter), not the article."""
+    import aiohttp
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionError | aiohttp.ClientConnectionError | OSError) and not isinstance(
+            seen, TimeoutError
+        ):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
+    from newsingest.enrich.ner.factory import build_engine
+
     raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes)
     enriched_topic = app.topic(settings.topic_enriched, key_type=bytes, value_type=bytes)
     dlq_topic = app.topic(settings.topic_dlq, key_type=bytes, value_type=bytes)
-    enricher = Enricher(settings)
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
+    # Same-story state: a global table (every worker sees every story), recovered from its changelog on
+    # restart. Tables serialize keys and values as JSON (not the app's raw default), so keys stay str. Writes
+    # pick the changelog partition by key (use_partitioner), not by the partition of the event being processed.
+    stories = app.GlobalTable(
+        f"{settings.app_id}-stories", key_type=str, value_type=str, partitions=1, use_partitioner=True
+    )
+    enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
+    batch_size = max(1, settings.ner_concurrency * 2)
 
     async def deliver(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
         """Send and wait for the broker's ack, retrying while Kafka is unavailable."""
@@ -94,36 +120,60 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         await deliver(dlq_topic, (letter.article_id or letter.key or "").encode(), letter.model_dump_json().encode(),
                       "dead-letter")
 
-    @app.agent(raw_topic, name="enrich", concurrency=1)
-    async def enrich_agent(stream: faust.StreamT[Any]) -> None:
-        loop = asyncio.get_running_loop()
-        async for event in stream.noack().events():
-            message = event.message
-            origin: dict[str, Any] = {"payload": message.value, "key": message.key, "topic": message.topic,
-                                      "partition": message.partition, "offset": message.offset}
-            try:
-                raw = RawArticle.model_validate_json(message.value or b"")
-            except ValidationError as exc:
-                await dead(dead_letter(stage=Stage.DECODE, error=exc, **origin))
-                event.ack()
-                continue
+    async def enrich_with_retries(raw: RawArticle) -> EnrichedArticle | BaseException:
+        """The enriched article, or the error that makes it a poison message. Outages are waited out."""
+        attempt = 0
+        while True:
             try:
                 with ENRICH_SECONDS.time():
-                    enriched = await asyncio.wait_for(
-                        loop.run_in_executor(executor, enricher.enrich, raw), timeout=settings.enrich_timeout_s
-                    )
-            except Exception as exc:  # a poison article: dead-letter it, never retry it forever
-                error: BaseException | str = exc
-                if isinstance(exc, TimeoutError):
-                    error = f"enrichment exceeded {settings.enrich_timeout_s}s"
-                await dead(dead_letter(stage=Stage.ENRICH, error=error, article_id=raw.article_id, **origin))
+                    return await asyncio.wait_for(enricher.enrich(raw), timeout=settings.enrich_timeout_s)
+            except asyncio.CancelledError:
+                raise
+            except TimeoutError:
+                return TimeoutError(f"enrichment exceeded {settings.enrich_timeout_s}s")
+            except Exception as exc:
+                attempt += 1
+                outage = is_outage(exc)
+                if not outage and attempt >= ENRICH_ATTEMPTS:
+                    return exc
+                delay = min(OUTAGE_RETRY_MAX_S, 0.5 * 2**attempt)
+                log.warning("enrichment failed; retrying", article_id=raw.article_id, attempt=attempt,
+                            outage=outage, retry_in_s=delay, error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(delay)
+
+    async def process(event: faust.EventT) -> None:
+        """Enrich one event and deliver its result (or its dead letter); the caller acks it afterwards."""
+        message = event.message
+        origin: dict[str, Any] = {"payload": message.value, "key": message.key, "topic": message.topic,
+                                  "partition": message.partition, "offset": message.offset}
+        try:
+            raw = RawArticle.model_validate_json(message.value or b"")
+        except ValidationError as exc:
+            await dead(dead_letter(stage=Stage.DECODE, error=exc, **origin))
+            return
+        result = await enrich_with_retries(raw)
+        if isinstance(result, BaseException):
+            await dead(dead_letter(stage=Stage.ENRICH, error=result, article_id=raw.article_id, **origin))
+            return
+        await deliver(enriched_topic, raw.article_id.encode(), result.model_dump_json().encode(),
+                      "enriched-article")
+        ARTICLES_ENRICHED.inc()
+        log.debug("article enriched", article_id=raw.article_id, language=result.language,
+                  story_id=result.story_id)
+
+    @app.agent(raw_topic, name="enrich", concurrency=1)
+    async def enrich_agent(stream: faust.StreamT[Any]) -> None:
+        # Events are taken in small batches and enriched concurrently (NER is I/O bound); every event of a
+        # batch is acked only after all results of the batch were delivered, so Faust can never commit an
+        # offset whose article is still in flight.
+        async for events in stream.noack().noack_take(batch_size, within=0.2):
+            await asyncio.gather(*(process(event) for event in events))
+            for event in events:
                 event.ack()
-                continue
-            await deliver(enriched_topic, raw.article_id.encode(), enriched.model_dump_json().encode(),
-                          "enriched-article")
-            ARTICLES_ENRICHED.inc()
-            log.debug("article enriched", article_id=raw.article_id, language=enriched.language)
-            event.ack()
+
+    @app.on_before_shutdown.connect  # type: ignore[misc]
+    async def _close_enricher(app: faust.App, **_: Any) -> None:
+        await enricher.aclose()
 
 
 async def _send_and_wait(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
@@ -221,6 +271,45 @@ async def _run_watcher(settings: Settings, stop: asyncio.Event) -> None:
         await FolderWatcher(settings, producer).run(stop)
     finally:
         await producer.stop()
+
+
+# --- without Faust: the indexer and/or the watcher alone -------------------------------------------------
+def run_without_faust(settings: Settings, *, index: bool, watch: bool, web: bool = True) -> None:
+    """Run the indexer and/or the watcher (no enrich agent, so no Faust consumer) until SIGINT/SIGTERM."""
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runners = [r for r, wanted in ((_run_indexer, index), (_run_watcher, watch)) if wanted]
+        tasks = [asyncio.create_task(runner(settings, stop)) for runner in runners]
+        server = _metrics_server(settings) if web else None
+        web_task = asyncio.create_task(server.serve()) if server else None
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        stop.set()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        if server and web_task:
+            server.should_exit = True
+            await web_task
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    asyncio.run(main())
+
+
+def _metrics_server(settings: Settings) -> Any:
+    import uvicorn
+    from faust.contrib.asgi import _disable_signal_handling
+
+    config = uvicorn.Config(MetricsApp(), host=settings.web_host, port=settings.web_port, log_level="warning",
+                            lifespan="off", interface="asgi3")
+    server = uvicorn.Server(config)
+    _disable_signal_handling(server)
+    return server
 
 
 # --- web: /metrics and /health ------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -103,6 +102,34 @@ def schemas_check() -> None:
     click.echo("schemas up to date")
 
 
+@schemas.command("check-compat")
+@click.option("--release", "do_release", is_flag=True,
+              help="then keep the generated schemas as released (schemas/released/<name>-<version>.schema.json)")
+def schemas_check_compat(do_release: bool) -> None:
+    """Exit 1 if a public schema breaks its last released one without a major version bump."""
+    from newsingest import compat
+    from newsingest import schemas as mod
+
+    failed = False
+    for name in compat.PUBLIC_SCHEMAS:
+        current = mod.generate_schema(name)
+        previous = compat.latest_released(name, mod.SCHEMA_DIR)
+        if previous is None:
+            click.echo(f"{name}: never released")
+            failed = failed or not do_release
+        else:
+            report = compat.check(name, previous[1], current)
+            click.echo("\n".join(report.lines()))
+            failed = failed or not report.ok
+        if do_release and not failed:
+            try:
+                click.echo(f"released {compat.release(name, current, mod.render(current), mod.SCHEMA_DIR)}")
+            except ValueError as exc:
+                click.echo(f"error: {exc}", err=True)
+                failed = True
+    sys.exit(1 if failed else 0)
+
+
 # --- pipeline ---------------------------------------------------------------------------------------
 def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool) -> None:
     """Create the topics, then run a Faust worker with the chosen parts until SIGINT/SIGTERM."""
@@ -118,6 +145,11 @@ def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool)
     except Exception as exc:
         click.echo(f"error: cannot reach Kafka at {settings.kafka_servers}: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
+    if not enrich:  # no agent means no Faust consumer: run the other parts on plain asyncio
+        from newsingest.app import run_without_faust
+
+        run_without_faust(settings, index=index, watch=watch)
+        return
     app = create_app(settings, enrich=enrich, index=index, watch=watch)
 
     class Worker(faust.Worker):
@@ -156,24 +188,8 @@ def worker_cmd(ctx: click.Context, no_index: bool, no_enrich: bool) -> None:
 @click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=None)
 @click.pass_context
 def watch_cmd(ctx: click.Context, inbox: Path | None) -> None:
-    """Only the inbox watcher and producer."""
-    import asyncio
-    import signal
-
-    from newsingest.app import _run_watcher
-    from newsingest.kafka.topics import ensure_topics
-
-    settings = _with_inbox(ctx, inbox)
-
-    async def main() -> None:
-        await ensure_topics(settings)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await _run_watcher(settings, stop)
-
-    asyncio.run(main())
+    """Only the inbox watcher and producer (metrics on the web port too)."""
+    _start_worker(_with_inbox(ctx, inbox), enrich=False, index=False, watch=True)
 
 
 @cli.command("ingest")
@@ -213,41 +229,16 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
     sys.exit(1 if asyncio.run(main()) else 0)
 
 
-@cli.command("tail")
-@click.option("--from-beginning", is_flag=True, help="start at the oldest retained message")
-@click.option("--group", default=None, help="consumer group to join (default: none, nothing is committed)")
-@click.option("--lang", default=None, help="only articles in this language (ISO 639-1)")
-@click.option("--person", default=None, help="only articles mentioning this person (case-insensitive)")
-@click.option("--json", "as_json", is_flag=True, help="print each article as one JSON line")
-@click.option("--limit", type=int, default=None, help="stop after this many articles")
-@click.pass_context
-def tail_cmd(ctx: click.Context, from_beginning: bool, group: str | None, lang: str | None, person: str | None,
-             as_json: bool, limit: int | None) -> None:
-    """Print enriched articles as they arrive on news.enriched."""
-    import asyncio
-
-    from newsingest.consume import ArticleFilter, tail_articles
-
-    settings = _settings(ctx)
-    wanted = ArticleFilter(language=lang, person=person)
-
-    async def main() -> None:
-        async for article in tail_articles(settings, from_beginning=from_beginning, group=group, limit=limit,
-                                           wanted=wanted):
-            if as_json:
-                click.echo(article.model_dump_json())
-            else:
-                persons = ", ".join(e.name for e in article.entities if e.type == "PER")
-                click.echo(f"{article.enriched_at:%H:%M:%S} [{article.language}] {article.title[:80]}"
-                           + (f"  ({persons})" if persons else ""))
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
-
-
 # --- commands that live in their own modules -----------------------------------------------------------
 #: (module, attribute) of click commands registered on the group; one line per command.
 EXTENSION_COMMANDS: list[tuple[str, str]] = [
+    ("newsingest.cli_search", "search_cmd"),
+    ("newsingest.cli_search", "serve_cmd"),
+    ("newsingest.cli_search", "reindex_cmd"),
+    ("newsingest.cli_search", "kibana_group"),
+    ("newsingest.cli_tail", "tail_cmd"),
+    ("newsingest.cli_parse", "parse"),
+    ("newsingest.cli_enrich", "enrich_cmd"),
 ]
 
 

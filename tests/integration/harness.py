@@ -1,15 +1,10 @@
-"""Helpers for integration tests: isolated namespaces on the real stack and the pipeline as a real process."""
+"""Helpers for integration tests: reading what the real stack holds, corpora, and dropping files."""
 
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
+import shutil
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,98 +13,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from newsingest.config import Settings
 from newsingest.index.client import sync_client
-
-ISOLATED_FIELDS = (
-    "topic_raw", "topic_enriched", "topic_dlq", "index_prefix", "read_alias", "write_alias", "app_id",
-    "indexer_group", "inbox_dir", "processed_dir", "failed_dir", "data_dir", "web_port",
-)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def isolated_settings(base: Settings, root: Path, **overrides: Any) -> Settings:
-    """Settings with topics, index, aliases, groups and folders of their own, on the same stack."""
-    ns = "t" + uuid.uuid4().hex[:10]
-    fields: dict[str, Any] = {
-        "topic_raw": f"{ns}.news.raw",
-        "topic_enriched": f"{ns}.news.enriched",
-        "topic_dlq": f"{ns}.news.dlq",
-        "index_prefix": f"{ns}-news",
-        "read_alias": f"{ns}-news",
-        "write_alias": f"{ns}-news-write",
-        "app_id": f"{ns}.newsingest",
-        "indexer_group": f"{ns}.newsingest.indexer",
-        "inbox_dir": root / "inbox",
-        "processed_dir": root / "processed",
-        "failed_dir": root / "failed",
-        "data_dir": root / "data",
-        "web_port": free_port(),
-        "file_stable_s": 0.2,
-        "bulk_max_wait_s": 0.2,
-    }
-    fields.update(overrides)
-    return base.model_copy(update=fields)
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that gives a subprocess these settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSINGEST_")}
-    for name in Settings.model_fields:
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        if hasattr(value, "get_secret_value"):
-            value = value.get_secret_value()
-        env[f"NEWSINGEST_{name.upper()}"] = str(value)
-    env["NEWSINGEST_LOG_FORMAT"] = "json"
-    return env
-
-
-class PipelineProcess:
-    """``newsingest run`` (or another command) as a real OS process, with its log in a file."""
-
-    def __init__(self, settings: Settings, log_path: Path, command: tuple[str, ...] = ("run",)) -> None:
-        self.settings = settings
-        self.log_path = log_path
-        self.command = command
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> PipelineProcess:
-        exe = Path(sys.executable).with_name("newsingest")
-        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
-        self.proc = subprocess.Popen(
-            [str(exe), *self.command], env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        return self
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            self.proc.wait(timeout=90)
-
-    def stop(self) -> int | None:
-        """SIGTERM and wait; returns the exit code."""
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        return self.proc.returncode
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+from newsingest.ingest.formats.base import SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.sandbox import PipelineProcess, free_port, isolated_settings, settings_env  # noqa: F401
+from tests.conftest import SHARED
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, diagnostics: Callable[[], str] = str) -> None:
@@ -117,6 +24,7 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, diagnostics: 
     while time.monotonic() < deadline:
         if check():
             return
+        diagnostics()  # a died process raises here instead of waiting out the timeout
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{diagnostics()[-6000:]}")
 
@@ -178,3 +86,32 @@ def produce(settings: Settings, topic: str, messages: list[tuple[bytes | None, b
             await producer.stop()
 
     asyncio.run(main())
+
+
+# --- corpora and inbox ----------------------------------------------------------------------------------
+BBC = SHARED / "data" / "news" / "bbc-en"
+
+
+def bbc_files(n: int) -> list[Path]:
+    """``n`` BBC articles, the same ones every run, spread over the five categories."""
+    categories = sorted(p for p in BBC.iterdir() if p.is_dir())
+    per = n // len(categories)
+    return [f for cat in categories for f in sorted(cat.glob("*.txt"))[:per]]
+
+
+def expected_ids(files: list[Path]) -> set[str]:
+    return {a.article_id for f in files for a in parse_file(SourceFile(name=f.name, data=f.read_bytes()))}
+
+
+def drop(files: list[Path], inbox: Path, prefix: str = "") -> None:
+    """Copy files into the inbox the way a careful producer does: write elsewhere, then rename in."""
+    staging = inbox.parent / "staging"
+    staging.mkdir(exist_ok=True)
+    for f in files:
+        name = f"{prefix}{f.parent.name}-{f.name}"
+        shutil.copyfile(f, staging / name)
+        (staging / name).rename(inbox / name)
+
+
+def files_in(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []

@@ -1,43 +1,173 @@
-"""Enrichment of one article: pure, synchronous, no I/O beyond loading packaged models.
+"""Enrichment of one article: language, named entities, places, near-duplicates and stories.
 
-The Faust agent runs ``Enricher.enrich`` in a thread with the time limit from settings.
+``Enricher.enrich`` is a coroutine: named-entity recognition is I/O (an engine behind
+:class:`~newsingest.enrich.ner.base.NerEngine`), the pure CPU work (normalisation, gazetteer, SimHash, terms)
+runs in a worker thread when the article is long, and the story index is updated on the calling event loop
+(it is backed by the Faust table the agent provides). Calls for different articles may run concurrently.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from typing import TypeVar
 
 from newsingest import __version__
 from newsingest.config import Settings
-from newsingest.enrich.language import detect_language
-from newsingest.models import EnrichedArticle, RawArticle
+from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
+from newsingest.enrich.language import LanguageResult, detect_language, predict
+from newsingest.enrich.ner.base import NerEngine, RawMention
+from newsingest.enrich.normalise import normalise_entities
+from newsingest.enrich.places import resolve_places
+from newsingest.enrich.stories import StoryFeatures, StoryIndex, story_features
+from newsingest.models import EnrichedArticle, Entity, EntityType, Place, RawArticle
 
 PIPELINE_VERSION = f"{__version__}"
+OFFLOAD_CHARS = 6000
+"""Articles longer than this have their CPU-bound steps run in a worker thread (the event loop stays free)."""
+STRIP_MIN_POPULATION = 50_000
+"""A city must be at least this big for "<name>s" to be read as the genitive of "<name>"."""
+NER_GUESS_MIN_CONFIDENCE = 0.2
+"""Least detector confidence for running NER on a text whose language is "und"."""
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+_T = TypeVar("_T")
 
 
 def word_count(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """The pure (no I/O) results for one article."""
+
+    entities: list[Entity]
+    places: list[Place]
+    countries: list[str]
+    features: StoryFeatures
+    word_count: int
+
+
+def analyse(
+    raw: RawArticle,
+    language: str,
+    title_mentions: list[RawMention],
+    body_mentions: list[RawMention],
+    gazetteer: Gazetteer,
+) -> Analysis:
+    """Entities, places, countries and story features of an article whose mentions are known."""
+
+    def known(name: str) -> bool:
+        return gazetteer.is_known(name, min_population=STRIP_MIN_POPULATION)
+
+    def identity(name: str, entity_type: EntityType) -> str | None:
+        if entity_type is not EntityType.LOCATION:
+            return None
+        place = gazetteer.best(name)
+        return place.key if place else None
+
+    entities = normalise_entities(
+        [("title", raw.title, title_mentions), ("body", raw.body, body_mentions)],
+        language=language,
+        known=known,
+        identity=identity,
+    )
+    places, countries = resolve_places(entities, raw.dateline_places, gazetteer)
+    return Analysis(
+        entities=entities,
+        places=places,
+        countries=countries,
+        features=story_features(raw, entities, places),
+        word_count=word_count(raw.body),
+    )
+
+
 class Enricher:
-    """Holds the models (loaded once per worker) and turns a RawArticle into an EnrichedArticle."""
+    """Holds the engine, the gazetteer (loaded once per process) and the story index."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: NerEngine | None = None,
+        story_store: MutableMapping[str, str] | None = None,
+    ) -> None:
         self.settings = settings
+        if engine is None:
+            from newsingest.enrich.ner.factory import build_engine
 
-    def enrich(self, raw: RawArticle) -> EnrichedArticle:
-        text = f"{raw.title}\n\n{raw.body}"
-        language = detect_language(
-            text,
-            hint=raw.language_hint,
-            min_chars=self.settings.language_min_chars,
-            min_confidence=self.settings.language_min_confidence,
-        )
+            engine = build_engine(settings)
+        self.engine = engine
+        self.stories = StoryIndex({} if story_store is None else story_store, window_hours=settings.story_window_hours)
+        self._gazetteer: Gazetteer | None = None
+
+    async def gazetteer(self) -> Gazetteer:
+        """The gazetteer, built in a worker thread on first use (about two seconds)."""
+        if self._gazetteer is None:
+            self._gazetteer = await asyncio.to_thread(load_gazetteer, self.settings.places_min_population)
+        return self._gazetteer
+
+    async def enrich(self, raw: RawArticle) -> EnrichedArticle:
+        offload = len(raw.title) + len(raw.body) > OFFLOAD_CHARS
+        language = await self._cpu(offload, self._language, raw)
+        ner_language = self._ner_language(raw, language)
+        title_mentions, body_mentions = await self._recognise(raw, ner_language)
+        gazetteer = await self.gazetteer()
+        result = await self._cpu(offload, analyse, raw, ner_language, title_mentions, body_mentions, gazetteer)
+        decision = self.stories.assign(result.features)
         return EnrichedArticle(
             **raw.model_dump(),
             language=language.code,
             language_confidence=language.confidence,
-            word_count=word_count(raw.body),
+            entities=result.entities,
+            places=result.places,
+            countries=result.countries,
+            word_count=result.word_count,
+            story_id=decision.story_id,
+            duplicate_of=decision.duplicate_of,
+            simhash=result.features.simhash_hex,
             pipeline_version=PIPELINE_VERSION,
         )
+
+    async def aclose(self) -> None:
+        await self.engine.aclose()
+
+    # --- steps ----------------------------------------------------------------------------------------
+    def _language(self, raw: RawArticle) -> LanguageResult:
+        return detect_language(
+            f"{raw.title}\n\n{raw.body}",
+            hint=raw.language_hint,
+            min_chars=self.settings.language_min_chars,
+            min_confidence=self.settings.language_min_confidence,
+        )
+
+    @staticmethod
+    def _ner_language(raw: RawArticle, language: LanguageResult) -> str:
+        """The article's language; for a short or mixed text ("und"): the file's hint, else the detector's
+        best guess when it is at least plausible (NER in the likely language beats no NER)."""
+        if language.code != "und":
+            return language.code
+        if raw.language_hint:
+            return raw.language_hint
+        guesses = predict(f"{raw.title}\n\n{raw.body}", k=1)
+        return guesses[0][0] if guesses and guesses[0][1] >= NER_GUESS_MIN_CONFIDENCE else "und"
+
+    async def _recognise(self, raw: RawArticle, language: str) -> tuple[list[RawMention], list[RawMention]]:
+        if not self.engine.supports(language):
+            return [], []
+        title, body = await asyncio.gather(
+            self.engine.recognise(raw.title, language) if raw.title.strip() else _nothing(),
+            self.engine.recognise(raw.body, language) if raw.body.strip() else _nothing(),
+        )
+        return title, body
+
+    @staticmethod
+    async def _cpu(offload: bool, function: Callable[..., _T], *args: object) -> _T:
+        if offload:
+            return await asyncio.to_thread(function, *args)
+        return function(*args)
+
+
+async def _nothing() -> list[RawMention]:
+    return []

@@ -1,10 +1,15 @@
-"""Turning an EnrichedArticle into the Elasticsearch document (``_id`` = ``article_id``)."""
+"""Turning an EnrichedArticle into the Elasticsearch document (``_id`` = ``article_id``).
+
+Besides the message's own fields the document has ``ingested_at`` (when the watcher picked the file up),
+``date`` (``published_at``, or ``ingested_at`` where the source states no date: the field to sort, filter and
+draw histograms on, and the Kibana time field), the entity names per facet and ``place_points``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from newsingest.index.template import LANGUAGE_ANALYZERS
+from newsingest.index.template import LANGUAGE_ANALYZERS, language_fields
 from newsingest.models import EnrichedArticle, EntityType
 
 _FACETS = {
@@ -19,6 +24,7 @@ def to_document(article: EnrichedArticle) -> dict[str, Any]:
     doc = article.model_dump(mode="json", exclude={"entities", "places", "provenance"})
     doc["provenance"] = article.provenance.model_dump(mode="json")
     doc["ingested_at"] = doc["provenance"]["received_at"]
+    doc["date"] = doc["published_at"] or doc["ingested_at"]
     doc["entities"] = [e.model_dump(mode="json", exclude={"mentions"}) for e in article.entities]
     for facet in _FACETS.values():
         doc[facet] = []
@@ -34,6 +40,7 @@ def to_document(article: EnrichedArticle) -> dict[str, Any]:
             doc["place_points"].append(point)
         doc["places"].append(entry)
     if article.language in LANGUAGE_ANALYZERS:
-        doc[f"title_{article.language}"] = article.title
-        doc[f"body_{article.language}"] = article.body
+        title_field, body_field = language_fields(article.language)
+        doc[title_field] = article.title
+        doc[body_field] = article.body
     return doc

@@ -1,34 +1,80 @@
 """The Elasticsearch index template: versioned indices ``<prefix>-v<N>`` behind a read and a write alias.
 
-Title and body are indexed twice: with the ``standard`` analyzer for every article, and in a per-language
-field (``body_de``, ``body_en``, ...) with that language's analyzer, filled only for articles in that
-language. A query without a language searches all of them; the language analyzers give stemming
-("Gipfeltreffen" finds "Gipfeltreffens", "summits" finds "summit").
+Text: title and body are indexed with the ``standard`` analyzer for every article (``title``, ``body``:
+no stemming, so they also serve exact phrases), and once more in a per-language field (``title_de``,
+``body_en``, ...) with that language's analyzer, filled only for articles in that language. A query without a
+language searches all of them; the language analyzers give stemming ("Gipfeltreffen" finds "Gipfeltreffens",
+"summits" finds "summit"). Quoted phrases are routed to the unstemmed fields through the zero-cost field
+aliases ``title_<lang>_exact`` / ``body_<lang>_exact`` (see ``QUOTE_FIELD_SUFFIX`` and docs/search.md).
+
+Facets are ``keyword`` fields with a lowercase + ASCII-folding normalizer (case- and accent-insensitive
+filters and buckets) and a ``.display`` sub-field that keeps the original spelling for showing buckets.
+
+``schemas/elasticsearch-template.json`` is generated from this module (``python -m newsingest.index.template``);
+a unit test fails when it drifts.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
-from newsingest.config import Settings
+from newsingest.config import PROJECT_ROOT, Settings
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 
-#: ISO 639-1 code -> analyzer name of Elasticsearch (the full distribution's analysis-common names; the local
-#: stack's analysis plugin registers the same names).
+#: ISO 639-1 code (639-3 where there is none) -> analyzer of Elasticsearch's analysis-common module (the local
+#: stack's analysis plugin registers the same names). Languages not listed get only the standard fields.
 LANGUAGE_ANALYZERS: dict[str, str] = {
-    "de": "german",
-    "en": "english",
-    "fr": "french",
-    "es": "spanish",
-    "it": "italian",
+    "ar": "arabic",
+    "hy": "armenian",
+    "eu": "basque",
+    "bn": "bengali",
+    "bg": "bulgarian",
+    "ca": "catalan",
+    "zh": "cjk",
+    "ja": "cjk",
+    "ko": "cjk",
+    "cs": "czech",
+    "da": "danish",
     "nl": "dutch",
+    "en": "english",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "gl": "galician",
+    "de": "german",
+    "el": "greek",
+    "hi": "hindi",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "ga": "irish",
+    "it": "italian",
+    "lv": "latvian",
+    "lt": "lithuanian",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "fa": "persian",
     "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sr": "serbian",
+    "ckb": "sorani",
+    "es": "spanish",
+    "sv": "swedish",
+    "th": "thai",
+    "tr": "turkish",
 }
 
 FACET_NORMALIZER = "facet_normalizer"
+#: ``query_string``'s ``quote_field_suffix``: a quoted phrase on ``body_de`` is run on ``body_de_exact``, an
+#: alias of the unstemmed ``body``; on ``body`` itself (no ``body_exact``) it stays on ``body``.
+QUOTE_FIELD_SUFFIX = "_exact"
+TEMPLATE_FILE = PROJECT_ROOT / "schemas" / "elasticsearch-template.json"
 
-_KEYWORD_FACET: dict[str, Any] = {"type": "keyword", "normalizer": FACET_NORMALIZER, "ignore_above": 256}
 _KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 1024}
 
 
@@ -36,37 +82,49 @@ def _text(analyzer: str = "standard") -> dict[str, Any]:
     return {"type": "text", "analyzer": analyzer}
 
 
-def _facet_text() -> dict[str, Any]:
-    """A facet keyword that is also searchable as text (``persons.text``)."""
-    return {**_KEYWORD_FACET, "fields": {"text": _text()}}
+def _facet(searchable: bool = False) -> dict[str, Any]:
+    """A facet: normalized keyword for filters and buckets, ``.display`` with the original spelling,
+    and (``searchable``) ``.text`` for ``persons.text:putin``-style queries."""
+    fields: dict[str, Any] = {"display": {"type": "keyword", "ignore_above": 256}}
+    if searchable:
+        fields["text"] = _text()
+    return {"type": "keyword", "normalizer": FACET_NORMALIZER, "ignore_above": 256, "fields": fields}
+
+
+def language_fields(code: str) -> tuple[str, str]:
+    """The per-language (title, body) fields of ``code``."""
+    return f"title_{code}", f"body_{code}"
 
 
 def mappings() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "schema_version": _KEYWORD,
         "article_id": _KEYWORD,
-        "title": {**_text(), "fields": {"exact": {"type": "keyword", "ignore_above": 512}}},
+        "title": {**_text(), "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
         "title_derived": {"type": "boolean"},
         "body": _text(),
+        "date": {"type": "date"},
         "published_at": {"type": "date"},
         "published_precision": _KEYWORD,
-        "authors": _facet_text(),
-        "dateline": {"type": "text"},
-        "dateline_places": _KEYWORD_FACET,
-        "source": _facet_text(),
+        "ingested_at": {"type": "date"},
+        "enriched_at": {"type": "date"},
+        "authors": _facet(searchable=True),
+        "dateline": _text(),
+        "dateline_places": _facet(),
+        "source": _facet(searchable=True),
         "url": {"type": "keyword", "index": False, "doc_values": False},
         "language_hint": _KEYWORD,
-        "keywords": _facet_text(),
-        "language": _KEYWORD,
+        "keywords": _facet(searchable=True),
+        "language": _facet(),
         "language_confidence": {"type": "float"},
-        "persons": _facet_text(),
-        "organisations": _facet_text(),
-        "locations": _facet_text(),
-        "misc": _facet_text(),
+        "persons": _facet(searchable=True),
+        "organisations": _facet(searchable=True),
+        "locations": _facet(searchable=True),
+        "misc": _facet(searchable=True),
         "places": {
             "properties": {
-                "name": _KEYWORD_FACET,
-                "resolved_name": _KEYWORD,
+                "name": _facet(),
+                "resolved_name": _facet(),
                 "kind": _KEYWORD,
                 "country_code": _KEYWORD,
                 "location": {"type": "geo_point"},
@@ -75,14 +133,12 @@ def mappings() -> dict[str, Any]:
             }
         },
         "place_points": {"type": "geo_point"},
-        "countries": _KEYWORD,
+        "countries": _facet(),
         "entities": {"type": "object", "enabled": False},
         "word_count": {"type": "integer"},
-        "story_id": _KEYWORD,
+        "story_id": _facet(),
         "duplicate_of": _KEYWORD,
         "simhash": _KEYWORD,
-        "enriched_at": {"type": "date"},
-        "ingested_at": {"type": "date"},
         "pipeline_version": _KEYWORD,
         "provenance": {
             "properties": {
@@ -98,8 +154,11 @@ def mappings() -> dict[str, Any]:
         },
     }
     for code, analyzer in LANGUAGE_ANALYZERS.items():
-        properties[f"title_{code}"] = _text(analyzer)
-        properties[f"body_{code}"] = _text(analyzer)
+        title, body = language_fields(code)
+        properties[title] = _text(analyzer)
+        properties[body] = _text(analyzer)
+        properties[title + QUOTE_FIELD_SUFFIX] = {"type": "alias", "path": "title"}
+        properties[body + QUOTE_FIELD_SUFFIX] = {"type": "alias", "path": "body"}
     return {"dynamic": "strict", "_meta": {"template_version": TEMPLATE_VERSION}, "properties": properties}
 
 
@@ -133,3 +192,22 @@ def index_template(settings: Settings) -> dict[str, Any]:
         "_meta": {"description": "newsingest enriched articles", "managed_by": "newsingest"},
         "template": {"settings": index_settings(settings), "mappings": mappings()},
     }
+
+
+def render_template_file() -> str:
+    """The committed ``schemas/elasticsearch-template.json``: the template with the default settings."""
+    return json.dumps(index_template(Settings.model_construct()), indent=2, ensure_ascii=False) + "\n"
+
+
+def template_file_drifted(path: Path = TEMPLATE_FILE) -> bool:
+    return not path.exists() or path.read_text() != render_template_file()
+
+
+def write_template_file(path: Path = TEMPLATE_FILE) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_template_file())
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_template_file(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_FILE)}")

@@ -32,6 +32,12 @@ def local_components(settings: Settings, progress: Callable[[str], None] = print
         components.append(ElasticsearchStack(settings, progress))
     else:
         progress(f"elasticsearch: external cluster configured ({settings.es_url}); not managed here")
+    if settings.ner_enabled and settings.corenlp_is_local:
+        from newsingest.stack.corenlp import CoreNLPStack
+
+        components.append(CoreNLPStack(settings, progress))
+    elif settings.ner_enabled:
+        progress(f"corenlp: external server configured ({settings.corenlp_server}); not managed here")
     return components
 
 

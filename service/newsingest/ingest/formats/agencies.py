@@ -19,6 +19,7 @@ _CANONICAL: dict[str, str] = {
     "ap": "AP",
     "the associated press": "AP",
     "associated press": "AP",
+    "ap news": "AP",
     "upi": "UPI",
     "united press international": "UPI",
     "bloomberg": "Bloomberg",

@@ -123,6 +123,7 @@ class DetailedFormatParser(FormatParser, Protocol):
 
 def build_article(
     source: SourceFile,
+    /,
     *,
     parser: str,
     media_type: str,
@@ -132,7 +133,10 @@ def build_article(
     encoding: str | None = None,
     **fields: Any,
 ) -> RawArticle:
-    """A RawArticle with its content-derived id and provenance filled in."""
+    """A RawArticle with its content-derived id and provenance filled in.
+
+    ``source`` is positional-only so that the article's own ``source`` field can be passed in ``fields``.
+    """
     if not title.strip() and not body.strip():
         raise MissingContent("article has neither title nor body", index_in_file=index_in_file)
     provenance = Provenance(

@@ -15,7 +15,7 @@ _STARTS = re.compile(
     r"hier\s+klicken|our\s+standards\s*:|unsere\s+standards\s*:|all\s+rights\s+reserved|"
     r"alle\s+rechte\s+vorbehalten|mit\s+material\s+von|mit\s+material\s+der|diesen\s+artikel\s+(?:drucken|teilen)|"
     r"we\s+use\s+cookies|wir\s+verwenden\s+cookies|this\s+article\s+was\s+(?:originally\s+)?published|"
-    r"dieser\s+artikel\s+erschien\s+(?:zuerst|ursprünglich)|bei\s+rückfragen\s+wenden\s+sie\s+sich)\b",
+    r"dieser\s+artikel\s+erschien\s+(?:zuerst|ursprünglich)|bei\s+rückfragen\s+wenden\s+sie\s+sich)(?=\W|$)",
     re.IGNORECASE,
 )
 _WHOLE = re.compile(

@@ -51,7 +51,7 @@ class Byline:
 
 
 def looks_like_name(text: str) -> bool:
-    """"Soo-hyang Choi", "Ursula von der Leyen", "J. R. Smith": 2-6 capitalised words, particles allowed."""
+    """ "Soo-hyang Choi", "Ursula von der Leyen", "J. R. Smith": 2-6 capitalised words, particles allowed."""
     tokens = text.split()
     if not 2 <= len(tokens) <= 6 or len(text) > 60:
         return False

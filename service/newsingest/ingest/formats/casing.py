@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-_LOWER_PARTICLES = {
+LOWER_PARTICLES = {
     "de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les", "el", "am", "an", "im",
     "in", "on", "upon", "sur", "en", "of", "the", "und", "and", "bei", "ob", "der", "dem", "den", "des",
-    "y", "von", "van", "zu", "vom", "zum", "zur", "sul", "sur", "aan",
+    "y", "von", "van", "zu", "vom", "zum", "zur", "sul", "aan",
 }  # fmt: skip
 _ACRONYMS = {"USA", "US", "UK", "EU", "UN", "UAE", "NYC", "DC", "GB", "NRW", "VAE", "DDR", "BRD", "ÖVP"}
 _ABBREVIATION = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
@@ -15,7 +15,7 @@ _ABBREVIATION = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 
 def _word(word: str, first: bool) -> str:
     lowered = word.lower()
-    if not first and lowered in _LOWER_PARTICLES:
+    if not first and lowered in LOWER_PARTICLES:
         return lowered
     if _ABBREVIATION.match(word) or word in _ACRONYMS:
         return word.upper()

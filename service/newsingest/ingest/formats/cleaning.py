@@ -73,9 +73,7 @@ def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain text: blank lines separate them, and so does every line break unless the
     text is hard-wrapped at a fixed width (then wrapped lines are joined again)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n").replace("\u2028", "\n")
-    blocks = [
-        [normalise_inline(line) for line in block.split("\n")] for block in _BLANK_LINES.split(text.strip())
-    ]
+    blocks = [[normalise_inline(line) for line in block.split("\n")] for block in _BLANK_LINES.split(text.strip())]
     all_lines = [line for block in blocks for line in block if line]
     width = _wrap_width(all_lines)
     paragraphs: list[str] = []

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from newsingest.ingest.formats.agencies import canonical_source, find_agency
-from newsingest.ingest.formats.casing import is_all_caps, title_case
-from newsingest.ingest.formats.dates import MONTHS
+from newsingest.ingest.formats.casing import LOWER_PARTICLES, is_all_caps, title_case
+from newsingest.ingest.formats.dates import MONTHS, DateValue, parse_date
+from newsingest.models import DatePrecision
 
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"
@@ -37,6 +38,8 @@ class Dateline:
     places: list[str] = field(default_factory=list)
     agency: str | None = None
     end: int = 0
+    date: DateValue | None = None
+    """A full date stated in the dateline ("Berlin, 12.03.2024 (dpa)"); "March 3" without a year is not one."""
 
 
 def _split_places(places: str) -> list[str]:
@@ -67,6 +70,13 @@ def _places(places: str, extra: str | None) -> list[str]:
     return unique
 
 
+def _date(extra: str | None) -> DateValue | None:
+    for part in (extra or "").split(","):
+        if found := parse_date(part, min_precision=DatePrecision.DAY):
+            return found
+    return None
+
+
 def _agency(agency: str | None) -> str | None:
     if not agency:
         return None
@@ -80,9 +90,9 @@ def match_dateline(paragraph: str) -> Dateline | None:
         return None
     places, agency = match.group("places"), match.group("agency")
     dash = match.group("dash") or match.group("dash2")
-    if places.split()[0].casefold() in _NOT_PLACES:
-        return None
     caps = is_all_caps(places) and sum(ch.isalpha() for ch in places) >= 2
+    if not caps and places.split()[0].casefold() in _NOT_PLACES:
+        return None
     known_agency = bool(agency and find_agency(agency))
     if agency and agency.strip().isdigit():
         return None
@@ -93,7 +103,8 @@ def match_dateline(paragraph: str) -> Dateline | None:
             return None
     elif not (known_agency and (dash or agency)):
         return None
-    if not caps and not all(word[0].isupper() for word in re.split(r"[\s/]+", places) if word):
+    words = [word for word in re.split(r"[\s/]+", places) if word]
+    if not caps and not all(w[0].isupper() or (i > 0 and w in LOWER_PARTICLES) for i, w in enumerate(words)):
         return None
     text_end = match.end("agency") + 1 if agency else match.end("extra") if match.group("extra") else match.end(1)
     return Dateline(
@@ -101,6 +112,7 @@ def match_dateline(paragraph: str) -> Dateline | None:
         places=_places(places, match.group("extra")),
         agency=_agency(agency),
         end=match.end(),
+        date=_date(match.group("extra")),
     )
 
 
@@ -117,4 +129,5 @@ def parse_dateline_text(text: str) -> Dateline | None:
         places=_places(match.group("places"), match.group("extra")),
         agency=_agency(match.group("agency")),
         end=len(text),
+        date=_date(match.group("extra")),
     )

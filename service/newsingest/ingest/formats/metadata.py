@@ -47,6 +47,8 @@ class MetaLine:
     field: str
     value: str
     date: DateValue | None = None
+    keyed: bool = True
+    """False for a bare date or URL line, which only counts near the start or end of a text."""
 
 
 def _key_field(key: str) -> str:
@@ -82,9 +84,9 @@ def match_metadata_line(paragraph: str) -> MetaLine | None:
     if not text or len(text) > _MAX_LINE or "\n" in text:
         return None
     if _URL.match(text):
-        return MetaLine("url", text)
+        return MetaLine("url", text, keyed=False)
     if date := parse_date(text, min_precision=DatePrecision.DAY):
-        return MetaLine("date", text, date)
+        return MetaLine("date", text, date, keyed=False)
     match = _LINE.match(text)
     if not match:
         return None
@@ -92,9 +94,8 @@ def match_metadata_line(paragraph: str) -> MetaLine | None:
     return _accept(_key_field(key), key, match.group("sep"), match.group("value"))
 
 
-def strip_metadata_prefix(paragraph: str) -> tuple[list[MetaLine], str]:
-    """Metadata glued to the start of a text ("date 2023-09 Die ...", "source site-3 date 2023-09 ...")."""
-    found: list[MetaLine] = []
+def _prefix_parts(paragraph: str) -> tuple[list[tuple[MetaLine, str]], str]:
+    found: list[tuple[MetaLine, str]] = []
     rest = paragraph
     while len(found) < 5:
         match = _PREFIX.match(rest)
@@ -122,6 +123,18 @@ def strip_metadata_prefix(paragraph: str) -> tuple[list[MetaLine], str]:
         remaining = tail[end:].lstrip(" \t,;|-–—")
         if meta is None or not remaining.strip():
             break
-        found.append(meta)
+        found.append((meta, rest[: match.end() + end].strip()))
         rest = remaining
     return found, rest
+
+
+def strip_metadata_prefix(paragraph: str) -> tuple[list[MetaLine], str]:
+    """Metadata glued to the start of a text ("date 2023-09 Die ...", "source site-3 date 2023-09 ...")."""
+    found, rest = _prefix_parts(paragraph)
+    return [meta for meta, _ in found], rest
+
+
+def split_metadata_prefix(paragraph: str) -> list[str]:
+    """The paragraph with each glued-on metadata prefix as a paragraph of its own."""
+    found, rest = _prefix_parts(paragraph)
+    return [*(raw for _, raw in found), rest] if found else [paragraph]

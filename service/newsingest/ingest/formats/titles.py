@@ -16,6 +16,11 @@ _ABBREVIATIONS = {
     "corp", "co", "ltd", "jr", "sr", "vs", "hl", "abs", "art", "bd", "jh", "mio", "mrd", "tel", "str",
     "min", "max", "fig", "abb", "kap", "ff", "etc", "al", "i.e", "e.g", "a.m", "p.m", "mt", "ft", "dt",
 }  # fmt: skip
+_DANGLING = {
+    "der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder",
+    "von", "vom", "zu", "zum", "zur", "mit", "für", "in", "im", "am", "an", "auf", "bei", "nach", "über", "dass",
+    "the", "a", "of", "and", "or", "to", "for", "on", "at", "with", "by", "from", "that",
+}  # fmt: skip
 _SENTENCE_END = re.compile(r"([.!?…]+)([\"'“”»«’)\]]*)(\s+)(?=[\"'„“»«‚(\[]?[^\W_a-zäöüß])")
 _SUFFIX_PATTERNS = [
     re.compile(r"^(?P<title>.{8,}?)\s+(?:von|by)\s+(?P<src>[^\s].{0,40})$", re.IGNORECASE),
@@ -54,15 +59,16 @@ def sentences(text: str) -> list[str]:
 
 
 def derive_title(paragraph: str) -> str:
-    """A title from the first sentence: cut at a sentence end, at most ~120 characters on a word boundary."""
+    """A title from the first sentence: cut at a sentence end, at most ~120 characters on a word boundary
+    (no ellipsis is added: ``title_derived`` already says the title is not the file's)."""
     first = (sentences(paragraph) or [paragraph])[0].strip()
     first = re.sub(r"\s+", " ", first)
     if len(first) <= MAX_DERIVED_TITLE:
         return first.rstrip(".") if first.endswith(".") and not first.endswith("..") else first
-    cut = first[: MAX_DERIVED_TITLE - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-–—(\"'„“") + "…"
+    words = first[: MAX_DERIVED_TITLE + 1].split()[:-1] or [first[:MAX_DERIVED_TITLE]]
+    while len(words) > 3 and words[-1].casefold().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:-–—(\"'„“")
 
 
 def looks_like_headline(paragraph: str) -> bool:
@@ -105,7 +111,8 @@ def split_title_source(title: str) -> tuple[str, str | None]:
             match = pattern.match(title)
             if match and (found := _suffix_source(match.group("src"), index)):
                 title = match.group("title").rstrip(" -–—|:·•")
-                source = source or found
+                if source is None or (canonical_agency(found) and not canonical_agency(source)):
+                    source = found
                 break
         else:
             break

@@ -1,0 +1,540 @@
+"""End-to-end throughput and latency of the pipeline, and the limits it runs against, measured in one run.
+
+    python bench/e2e.py --files 1000
+
+Measures, on the local stack (started if needed), each in a namespace of its own:
+- e2e: N article files (BBC English + 10kGNAD German, alternating) dropped at once into a running
+  ``newsingest run``; articles/s from the first drop to the last document searchable, and per-article latency
+  from file complete (renamed into the inbox) to searchable (seen by polling the read alias);
+  once with language detection only and once with full enrichment;
+- limits: raw Elasticsearch bulk indexing of the same documents (parallel_bulk, 2 threads), raw aiokafka
+  produce+consume of the same messages, and enrichment alone in one process; the pipeline as a ratio of each;
+- scale-out: ``newsingest watch`` + 1 vs 2 ``newsingest worker`` processes, with the CPU share of every process;
+- steady load: a fixed rate (50% of the measured maximum) for ``--steady-seconds``: latency percentiles,
+  consumer lag and RSS of each process over time;
+- profile (``--profile``): py-spy on the pipeline process during the full e2e run; top costs.
+Prints one JSON line and appends a section to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import inspect
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ProcessSampler, corpus, percentile, progress, record, stack_pids
+
+from newsingest.config import Settings
+from newsingest.index.client import sync_client
+from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.models import RawArticle
+from newsingest.sandbox import PipelineProcess, isolated_settings
+from newsingest.stack.manager import stack_up
+
+Files = list[tuple[str, bytes]]
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+def parse_all(files: Files) -> tuple[dict[str, list[str]], list[RawArticle]]:
+    """article ids per file name, and the distinct raw articles (first occurrence)."""
+    ids: dict[str, list[str]] = {}
+    seen: dict[str, RawArticle] = {}
+    for name, data in files:
+        try:
+            articles = parse_file(SourceFile(name=name, data=data))
+        except ParseError:
+            ids[name] = []
+            continue
+        ids[name] = [a.article_id for a in articles]
+        for article in articles:
+            seen.setdefault(article.article_id, article)
+    return ids, list(seen.values())
+
+
+def wait_ready(process: PipelineProcess, markers: tuple[str, ...], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = process.log()
+        if all(m in log for m in markers):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"pipeline did not start within {timeout}s:\n{process.log()[-3000:]}")
+
+
+def visible_ids(es: Any, alias: str) -> set[str]:
+    try:
+        resp = es.search(index=alias, query={"match_all": {}}, size=10000, source=False)
+    except Exception:
+        return set()
+    return {hit["_id"] for hit in resp["hits"]["hits"]}
+
+
+def drop_files(files: Files, inbox: Path, staging: Path) -> dict[str, float]:
+    """Write each file outside the inbox, then rename it in; returns the time each became complete."""
+    staging.mkdir(parents=True, exist_ok=True)
+    dropped = {}
+    for name, data in files:
+        (staging / name).write_bytes(data)
+    for name, _ in files:
+        (staging / name).rename(inbox / name)
+        dropped[name] = time.monotonic()
+    return dropped
+
+
+def latencies(file_ids: dict[str, list[str]], dropped: dict[str, float], seen: dict[str, float]) -> list[float]:
+    first_drop: dict[str, float] = {}
+    for name, ids in file_ids.items():
+        for article_id in ids:
+            if name in dropped:
+                first_drop[article_id] = min(first_drop.get(article_id, dropped[name]), dropped[name])
+    return [(seen[a] - t) * 1000 for a, t in first_drop.items() if a in seen]
+
+
+def watch_until_searchable(
+    settings: Settings, expected: set[str], timeout: float, sampler: ProcessSampler | None = None
+) -> dict[str, float]:
+    es = sync_client(settings)
+    seen: dict[str, float] = {}
+    deadline = time.monotonic() + timeout
+    last_note = time.monotonic()
+    try:
+        while len(seen) < len(expected) and time.monotonic() < deadline:
+            now = time.monotonic()
+            for doc_id in visible_ids(es, settings.read_alias) - seen.keys():
+                seen[doc_id] = now
+            if sampler:
+                sampler.sample()
+            if now - last_note > 10:
+                progress(f"  {len(seen)}/{len(expected)} searchable")
+                last_note = now
+            time.sleep(0.1)
+    finally:
+        es.close()
+    if len(seen) < len(expected):
+        progress(f"  WARNING: only {len(seen)}/{len(expected)} documents searchable after {timeout}s")
+    return seen
+
+
+# --- e2e -------------------------------------------------------------------------------------------------
+def run_e2e(
+    base: Settings, files: Files, file_ids: dict[str, list[str]], *, full: bool, root: Path, profile: bool
+) -> dict[str, Any]:
+    mode = "full" if full else "language-only"
+    settings = isolated_settings(base, root / mode, ner_enabled=full, file_stable_s=0.1, bulk_max_wait_s=0.2)
+    settings.inbox_dir.mkdir(parents=True)
+    expected = {a for ids in file_ids.values() for a in ids}
+    progress(f"e2e ({mode}): {len(files)} files, {len(expected)} distinct articles")
+    process = PipelineProcess(settings, root / f"{mode}.log").start()
+    wait_ready(process, ("indexer started", "watching inbox"))
+    assert process.proc is not None
+    sampler = ProcessSampler({"pipeline": process.proc.pid, **stack_pids(base.stack_dir)}, interval=2.0)
+    spy = None
+    if profile:
+        spy_out = root / f"profile-{mode}.txt"
+        spy = subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--pid",
+                str(process.proc.pid),
+                "--format",
+                "raw",
+                "--rate",
+                "50",
+                "--output",
+                str(spy_out),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    sampler.start()
+    start = time.monotonic()
+    dropped = drop_files(files, settings.inbox_dir, root / mode / "staging")
+    seen = watch_until_searchable(settings, expected, timeout=max(300, len(files)), sampler=sampler)
+    usage = sampler.stop()
+    if spy:
+        spy.send_signal(2)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            spy.wait(timeout=30)
+    process.stop()
+    lat = latencies(file_ids, dropped, seen)
+    elapsed = max(seen.values()) - start if seen else float("nan")
+    result = {
+        "mode": mode,
+        "articles": len(seen),
+        "articles_per_s": round(len(seen) / elapsed, 2),
+        "p50_ms": round(percentile(lat, 50)),
+        "p95_ms": round(percentile(lat, 95)),
+        "p99_ms": round(percentile(lat, 99)),
+        "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
+        "rss_mb_max": usage["rss_mb_max"],
+        "settings": settings,
+    }
+    if profile:
+        result["profile_top"] = summarise_profile(root / f"profile-{mode}.txt")
+    return result
+
+
+def summarise_profile(path: Path, top: int = 8) -> list[dict[str, Any]]:
+    """Inclusive share of samples per newsingest/library function, from py-spy's collapsed stacks."""
+    if not path.exists():
+        return []
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        total += n
+        frames = {
+            f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 2)[-1]
+            for f in stack.split(";")
+            if "newsingest" in f or "site-packages" in f
+        }
+        for frame in frames:
+            inclusive[frame] += n
+    return [{"frame": f, "share": round(c / total, 3)} for f, c in inclusive.most_common(top)] if total else []
+
+
+# --- limits ----------------------------------------------------------------------------------------------
+def es_bulk_limit(e2e_settings: Settings, root: Path) -> dict[str, Any]:
+    from elasticsearch import helpers
+
+    es = sync_client(e2e_settings, request_timeout=120)
+    try:
+        docs = [
+            (h["_id"], h["_source"])
+            for h in es.search(index=e2e_settings.read_alias, size=10000, query={"match_all": {}})["hits"]["hits"]
+        ]
+        target = f"{e2e_settings.index_prefix}-v2"  # created from the same template
+        es.indices.create(index=target)
+        actions = ({"_index": target, "_id": i, "_source": d} for i, d in docs)
+        start = time.monotonic()
+        ok = sum(1 for success, _ in helpers.parallel_bulk(es, actions, chunk_size=500, thread_count=2) if success)
+        es.indices.refresh(index=target)
+        elapsed = time.monotonic() - start
+    finally:
+        es.close()
+    return {"documents": ok, "es_bulk_per_s": round(ok / elapsed, 1)}
+
+
+def kafka_limit(e2e_settings: Settings) -> dict[str, Any]:
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    async def main() -> dict[str, Any]:
+        servers = e2e_settings.kafka_servers
+        source = AIOKafkaConsumer(
+            e2e_settings.topic_enriched,
+            bootstrap_servers=servers,
+            group_id=None,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await source.start()
+        values: list[tuple[bytes, bytes]] = []
+        try:
+            while True:
+                batch = await source.getmany(timeout_ms=2000)
+                if not batch:
+                    break
+                values += [(r.key, r.value) for rs in batch.values() for r in rs]
+        finally:
+            await source.stop()
+        topic = f"{e2e_settings.app_id}.bench.kafka"
+        admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+        await admin.start()
+        await admin.create_topics([NewTopic(topic, e2e_settings.topic_partitions, 1)])
+        await admin.close()
+        producer = AIOKafkaProducer(
+            bootstrap_servers=servers,
+            acks="all",
+            enable_idempotence=True,
+            compression_type="gzip",
+            linger_ms=e2e_settings.producer_linger_ms,
+        )
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=servers,
+            group_id=f"{topic}.g",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await producer.start()
+        start = time.monotonic()
+        futures = [await producer.send(topic, key=k, value=v) for k, v in values]
+        await asyncio.gather(*futures)
+        await producer.stop()
+        await consumer.start()
+        got = 0
+        while got < len(values):
+            batch = await consumer.getmany(timeout_ms=1000)
+            got += sum(len(rs) for rs in batch.values())
+            await consumer.commit()
+        elapsed = time.monotonic() - start
+        await consumer.stop()
+        return {"messages": len(values), "kafka_per_s": round(len(values) / elapsed, 1)}
+
+    return asyncio.run(main())
+
+
+def enrich_limit(base: Settings, articles: list[RawArticle], *, full: bool) -> dict[str, Any]:
+    from newsingest.enrich.pipeline import Enricher
+
+    settings = base.model_copy(update={"ner_enabled": full})
+
+    async def main() -> float:
+        kwargs: dict[str, Any] = {}
+        if "engine" in inspect.signature(Enricher).parameters:
+            from newsingest.enrich.ner.factory import build_engine
+
+            kwargs["engine"] = build_engine(settings)
+        if "story_store" in inspect.signature(Enricher).parameters:
+            kwargs["story_store"] = {}
+        enricher = Enricher(settings, **kwargs)
+        semaphore = asyncio.Semaphore(max(1, settings.ner_concurrency))
+
+        async def one(article: RawArticle) -> None:
+            async with semaphore:
+                result = enricher.enrich(article)
+                if inspect.isawaitable(result):
+                    await result
+
+        start = time.monotonic()
+        await asyncio.gather(*(one(a) for a in articles))
+        elapsed = time.monotonic() - start
+        closer = getattr(enricher, "aclose", None)
+        if closer:
+            await closer()
+        return elapsed
+
+    elapsed = asyncio.run(main())
+    return {"articles": len(articles), "enrich_only_per_s": round(len(articles) / elapsed, 2)}
+
+
+# --- scale-out -------------------------------------------------------------------------------------------
+def run_scale(
+    base: Settings,
+    files: Files,
+    file_ids: dict[str, list[str]],
+    workers: int,
+    root: Path,
+) -> dict[str, Any]:
+    settings = isolated_settings(base, root / f"scale-{workers}", file_stable_s=0.1, bulk_max_wait_s=0.2)
+    settings.inbox_dir.mkdir(parents=True)
+    expected = {a for ids in file_ids.values() for a in ids}
+    progress(f"scale-out: watch + {workers} worker(s), {len(files)} files")
+    procs = {"watcher": PipelineProcess(settings, root / f"scale-{workers}-watch.log", ("watch",)).start()}
+    for i in range(workers):
+        worker_settings = settings.model_copy(update={"web_port": settings.web_port + 1 + i})
+        procs[f"worker{i + 1}"] = PipelineProcess(
+            worker_settings, root / f"scale-{workers}-w{i}.log", ("worker",)
+        ).start()
+    for name, proc in procs.items():
+        if name.startswith("worker"):
+            wait_ready(proc, ("indexer started",))
+    time.sleep(3)  # let the group settle its assignment
+    pids = {name: p.proc.pid for name, p in procs.items() if p.proc}
+    sampler = ProcessSampler({**pids, **stack_pids(base.stack_dir)}, interval=2.0)
+    sampler.start()
+    start = time.monotonic()
+    drop_files(files, settings.inbox_dir, root / f"scale-{workers}" / "staging")
+    seen = watch_until_searchable(settings, expected, timeout=max(300, len(files)), sampler=sampler)
+    usage = sampler.stop()
+    for proc in procs.values():
+        proc.stop()
+    elapsed = max(seen.values()) - start if seen else float("nan")
+    return {
+        "workers": workers,
+        "articles_per_s": round(len(seen) / elapsed, 2),
+        "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
+    }
+
+
+# --- steady load -----------------------------------------------------------------------------------------
+def worker_lag(settings: Settings) -> float | None:
+    url = f"http://{settings.web_host}:{settings.web_port}/metrics"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            for line in resp.read().decode().splitlines():
+                if line.startswith("newsingest_consumer_lag{"):
+                    return float(line.rsplit(" ", 1)[1])
+    except OSError:
+        return None
+    return None
+
+
+def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: Path) -> dict[str, Any]:
+    settings = isolated_settings(base, root / "steady", file_stable_s=0.1, bulk_max_wait_s=0.2)
+    settings.inbox_dir.mkdir(parents=True)
+    progress(f"steady load: {rate:.1f} files/s for {seconds:.0f}s")
+    process = PipelineProcess(settings, root / "steady.log").start()
+    wait_ready(process, ("indexer started", "watching inbox"))
+    assert process.proc is not None
+    sampler = ProcessSampler({"pipeline": process.proc.pid, **stack_pids(base.stack_dir)}, interval=5.0)
+    staging = root / "steady" / "staging"
+    staging.mkdir(parents=True)
+    es = sync_client(settings)
+    dropped: dict[str, float] = {}
+    file_ids: dict[str, list[str]] = {}
+    seen: dict[str, float] = {}
+    lag: list[tuple[float, float]] = []
+    sampler.start()
+    start = time.monotonic()
+    i = 0
+    while time.monotonic() - start < seconds:
+        due = start + i / rate
+        while time.monotonic() < due:
+            time.sleep(min(0.05, due - time.monotonic()) if due > time.monotonic() else 0)
+        name, data = pool[i % len(pool)]
+        if i >= len(pool):  # the corpus is exhausted: make the text a new article
+            data += f"\n\nSteady-load copy {i // len(pool)}.".encode()
+        name = f"s{i:06d}-{name}"
+        try:
+            file_ids[name] = [a.article_id for a in parse_file(SourceFile(name=name, data=data))]
+        except ParseError:
+            file_ids[name] = []
+        (staging / name).write_bytes(data)
+        (staging / name).rename(settings.inbox_dir / name)
+        dropped[name] = time.monotonic()
+        i += 1
+        if i % max(1, int(rate)) == 0:
+            now = time.monotonic()
+            for doc_id in visible_ids(es, settings.read_alias) - seen.keys():
+                seen[doc_id] = now
+            current = worker_lag(settings)
+            if current is not None:
+                lag.append((round(now - start, 1), current))
+            sampler.sample()
+    expected = {a for ids in file_ids.values() for a in ids}
+    rest = watch_until_searchable(settings, expected - seen.keys(), timeout=120, sampler=sampler)
+    seen.update(rest)
+    es.close()
+    usage = sampler.stop()
+    process.stop()
+    lat = latencies(file_ids, dropped, seen)
+    return {
+        "rate_files_per_s": round(rate, 2),
+        "seconds": seconds,
+        "articles": len(seen),
+        "p50_ms": round(percentile(lat, 50)),
+        "p95_ms": round(percentile(lat, 95)),
+        "p99_ms": round(percentile(lat, 99)),
+        "max_lag": max((v for _, v in lag), default=0),
+        "lag_series": lag,
+        "rss_mb_max": usage["rss_mb_max"],
+        "rss_mb_series": usage["rss_mb_series"],
+        "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
+    }
+
+
+# --- report ----------------------------------------------------------------------------------------------
+def markdown(res: dict[str, Any]) -> str:
+    lines = ["| measurement | value |", "|---|---|"]
+    for key in (
+        "articles_per_s",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "es_bulk_per_s",
+        "kafka_per_s",
+        "enrich_only_per_s",
+        "ratio_to_es_bulk",
+        "ratio_to_enrich",
+    ):
+        lines.append(f"| `{key}` (full enrichment) | {res.get(key)} |")
+    lang = res.get("language_only", {})
+    if lang:
+        lines += [
+            f"| `articles_per_s` (language only) | {lang['articles_per_s']} |",
+            f"| `ratio_to_es_bulk` (language only; target >= 0.5) | {lang['ratio_to_es_bulk']} |",
+            f"| `ratio_to_enrich` (language only) | {lang['ratio_to_enrich']} |",
+            f"| latency p50/p95/p99 ms (language only, burst) | {lang['p50_ms']} / {lang['p95_ms']} / "
+            f"{lang['p99_ms']} |",
+        ]
+    for scale in res.get("scale_out", []):
+        lines.append(
+            f"| scale-out, {scale['workers']} worker(s): articles/s | {scale['articles_per_s']} "
+            f"(CPU share of one core: {scale['cpu_share_of_one_core']}) |"
+        )
+    steady = res.get("steady")
+    if steady:
+        lines.append(
+            f"| steady {steady['rate_files_per_s']} files/s for {steady['seconds']}s: p50/p95/p99 ms | "
+            f"{steady['p50_ms']} / {steady['p95_ms']} / {steady['p99_ms']} (target p99 <= 2000) |"
+        )
+        lines.append(f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |")
+    if res.get("profile_top"):
+        lines += ["", "Profile of the pipeline process (py-spy, inclusive share of samples):", ""]
+        lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in res["profile_top"]]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--no-language-only", action="store_true", help="skip the language-only e2e run")
+    parser.add_argument("--no-scale", action="store_true")
+    parser.add_argument("--scale-files", type=int, default=600)
+    parser.add_argument("--steady-seconds", type=float, default=180.0, help="0 skips the steady-load run")
+    parser.add_argument("--profile", action="store_true", help="py-spy the pipeline during the full e2e run")
+    parser.add_argument("--no-record", action="store_true", help="do not append to docs/benchmarks.md")
+    args = parser.parse_args()
+
+    base = Settings()
+    stack_up(base, progress=progress)
+    files = corpus(args.files)
+    file_ids, articles = parse_all(files)
+    res: dict[str, Any] = {"files": len(files), "distinct_articles": len(articles)}
+    with tempfile.TemporaryDirectory(prefix="newsingest-bench-") as tmp:
+        root = Path(tmp)
+        full = run_e2e(base, files, file_ids, full=True, root=root, profile=args.profile)
+        full_settings = full.pop("settings")
+        res.update({k: v for k, v in full.items() if k != "mode"})
+        progress("limit: raw Elasticsearch bulk")
+        res.update(es_bulk_limit(full_settings, root))
+        progress("limit: raw Kafka produce+consume")
+        res.update(kafka_limit(full_settings))
+        progress("limit: enrichment alone (full)")
+        res.update(enrich_limit(base, articles, full=True))
+        res["ratio_to_es_bulk"] = round(res["articles_per_s"] / res["es_bulk_per_s"], 3)
+        res["ratio_to_enrich"] = round(res["articles_per_s"] / res["enrich_only_per_s"], 3)
+        if not args.no_language_only:
+            lang = run_e2e(base, files, file_ids, full=False, root=root, profile=False)
+            lang.pop("settings")
+            lang_limit = enrich_limit(base, articles, full=False)
+            lang["enrich_only_per_s"] = lang_limit["enrich_only_per_s"]
+            lang["ratio_to_es_bulk"] = round(lang["articles_per_s"] / res["es_bulk_per_s"], 3)
+            lang["ratio_to_enrich"] = round(lang["articles_per_s"] / lang["enrich_only_per_s"], 3)
+            res["language_only"] = lang
+        if not args.no_scale:
+            scale_files = files[: args.scale_files]
+            scale_ids = {n: file_ids[n] for n, _ in scale_files}
+            res["scale_out"] = [run_scale(base, scale_files, scale_ids, w, root) for w in (1, 2)]
+        if args.steady_seconds > 0:
+            rate = max(0.5, 0.5 * res["articles_per_s"])
+            res["steady"] = run_steady(base, corpus(None), rate, args.steady_seconds, root)
+    if args.no_record:
+        print(json.dumps(res, default=str))
+    else:
+        record("e2e", res, markdown(res), base)
+    progress(f"done: {res['articles_per_s']} articles/s end to end")
+
+
+if __name__ == "__main__":
+    main()

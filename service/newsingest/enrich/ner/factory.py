@@ -1,0 +1,68 @@
+"""Build the named-entity engine from Settings: CoreNLP per default, an installed spaCy pipeline where configured."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from newsingest.config import Settings
+from newsingest.enrich.ner.base import NerEngine, NullEngine, RawMention
+
+
+class LanguageRouter:
+    """One engine per language behind the single :class:`NerEngine` interface."""
+
+    def __init__(self, engines: Mapping[str, NerEngine]) -> None:
+        self.engines = dict(engines)
+        self.name = "+".join(sorted({engine.name for engine in self.engines.values()})) or "null"
+
+    def supports(self, language: str) -> bool:
+        engine = self.engines.get(language)
+        return engine is not None and engine.supports(language)
+
+    async def recognise(self, text: str, language: str) -> list[RawMention]:
+        engine = self.engines.get(language)
+        if engine is None:
+            return []
+        return await engine.recognise(text, language)
+
+    async def aclose(self) -> None:
+        closed: set[int] = set()
+        for engine in self.engines.values():
+            if id(engine) not in closed:
+                closed.add(id(engine))
+                await engine.aclose()
+
+
+def spacy_languages(settings: Settings) -> dict[str, str]:
+    """Languages (of ``ner_languages``) configured to use an installed spaCy pipeline, and that pipeline."""
+    return {lang: model for lang, model in settings.ner_spacy_models.items() if lang in settings.ner_languages}
+
+
+def build_engine(settings: Settings) -> NerEngine:
+    """The engine the service uses; a :class:`NullEngine` when ``settings.ner_enabled`` is False.
+
+    Languages in ``ner_spacy_models`` use that spaCy pipeline (spaCy must be installed: checked here), the other
+    languages of ``ner_languages`` the CoreNLP server; languages with neither get no entities.
+    """
+    if not settings.ner_enabled:
+        return NullEngine()
+    from newsingest.enrich.ner.corenlp import CoreNLPEngine, corenlp_languages
+
+    spacy_models = spacy_languages(settings)
+    corenlp_langs = [lang for lang in corenlp_languages(settings) if lang not in spacy_models]
+    engines: dict[str, NerEngine] = {}
+    if corenlp_langs:
+        corenlp = CoreNLPEngine(settings, languages=corenlp_langs)
+        engines.update(dict.fromkeys(corenlp_langs, corenlp))
+    if spacy_models:
+        from newsingest.enrich.ner.spacy_engine import SpacyEngine, check_installed
+
+        check_installed(spacy_models)
+        spacy = SpacyEngine(spacy_models, chunk_chars=settings.ner_chunk_chars, concurrency=settings.ner_concurrency)
+        engines.update(dict.fromkeys(spacy_models, spacy))
+    if not engines:
+        return NullEngine()
+    distinct = {id(engine): engine for engine in engines.values()}
+    if len(distinct) == 1:
+        return next(iter(distinct.values()))
+    return LanguageRouter(engines)

@@ -1,0 +1,1 @@
+"""The search HTTP API and the search page, served by ``newsingest serve``."""

@@ -1,0 +1,140 @@
+"""The HTTP API (FastAPI): ``GET /api/search``, ``GET /api/facets``, ``GET /api/health``, the page at ``/``.
+
+Errors are always JSON ``{"detail": "..."}``: 400 for anything wrong with the request (validation, query syntax,
+dates, paging token), 401 for a missing API key (when one is configured), 503 when Elasticsearch is unreachable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from elasticsearch import AsyncElasticsearch
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ValidationError
+
+from newsingest import __version__
+from newsingest.config import Settings
+from newsingest.index.client import async_client
+from newsingest.index.search import (
+    FACETS,
+    MAX_FILTER_VALUES,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_CHARS,
+    BackendUnavailable,
+    FacetSpec,
+    Searcher,
+    SearchError,
+    SearchRequest,
+    SearchResult,
+    SortOrder,
+)
+from newsingest.web.auth import api_key_guard
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorResponse, "description": "bad request: the reason is in `detail`"},
+    401: {"model": ErrorResponse, "description": "missing or wrong API key (only when one is configured)"},
+    503: {"model": ErrorResponse, "description": "Elasticsearch is unreachable"},
+}
+
+FacetValues = Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES)]
+
+
+def search_request(
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="query string (AND OR NOT \"phrase\" -x x*)")] = "",
+    lang: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="language (ISO 639-1)")] = None,
+    source: FacetValues = None,
+    author: FacetValues = None,
+    person: FacetValues = None,
+    org: FacetValues = None,
+    place: FacetValues = None,
+    country: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="ISO 3166 alpha-2")] = None,
+    keyword: FacetValues = None,
+    story: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="story id: more from "
+                                                                                        "this story")] = None,
+    since: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD, ISO date-time or now-7d")] = None,
+    until: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD (whole day), ISO or date math")] = None,
+    sort: SortOrder = "relevance",
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
+    after: Annotated[str | None, Query(max_length=2000, description="`next` of the previous page")] = None,
+    facets: bool = True,
+) -> SearchRequest:
+    values = {"lang": lang, "source": source, "author": author, "person": person, "org": org, "place": place,
+              "country": country, "keyword": keyword, "story": story}
+    try:
+        return SearchRequest(q=q, filters={k: v for k, v in values.items() if v}, since=since, until=until,
+                             sort=sort, size=size, after=after, facets=facets)
+    except ValidationError as exc:
+        raise SearchError("; ".join(str(err["msg"]) for err in exc.errors())) from None
+
+
+def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] | None = None) -> FastAPI:
+    """The ASGI app; ``es_factory`` defaults to the client built from settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        es = (es_factory or (lambda: async_client(settings, request_timeout=settings.search_timeout_s + 5)))()
+        app.state.searcher = Searcher(es, settings)
+        try:
+            yield
+        finally:
+            await es.close()
+
+    app = FastAPI(
+        title="newsingest search",
+        version=__version__,
+        description="Full-text search over the enriched articles, with facets, a date histogram and highlights.",
+        lifespan=lifespan,
+    )
+    guard = Depends(api_key_guard(settings))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', ())[1:]) or 'request'}: {err.get('msg')}" for err in exc.errors()
+        )
+        return JSONResponse({"detail": reasons or "invalid request"}, status_code=400)
+
+    @app.exception_handler(SearchError)
+    async def bad_search(_: Request, exc: SearchError) -> JSONResponse:
+        return JSONResponse({"detail": exc.reason}, status_code=400)
+
+    @app.exception_handler(BackendUnavailable)
+    async def backend_down(_: Request, exc: BackendUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.get("/api/search", response_model=SearchResult, responses=_ERRORS, dependencies=[guard],
+             summary="Search articles")
+    async def search(request: Request, query: Annotated[SearchRequest, Depends(search_request)]) -> SearchResult:
+        """Articles matching `q` and the filters, newest or most relevant first, with facet counts (values of
+        one facet are ANDed), a date histogram and highlighted snippets. Page with `after` = `next`."""
+        searcher: Searcher = request.app.state.searcher
+        return await searcher.search(query)
+
+    @app.get("/api/facets", response_model=list[FacetSpec], responses={401: _ERRORS[401]}, dependencies=[guard],
+             summary="The facets and their filter parameters")
+    async def facets() -> list[FacetSpec]:
+        return list(FACETS)
+
+    @app.get("/api/health", summary="Liveness")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsingest.enrich.ner.base import RawMention
+from newsingest.enrich.normalise import normalise_entities
+from newsingest.models import Entity, EntityType
+from tests.fixtures.enrich.fakes import LOC, MISC, ORG, PER, mentions
+
+KNOWN_PLACES = {"Nordkorea", "Russland", "Moskau", "Paris", "Pari", "Athen", "Athens", "Iran"}
+
+
+def known(name: str) -> bool:
+    return name in KNOWN_PLACES
+
+
+def run(
+    body: str,
+    spans: Sequence[tuple[str, EntityType]],
+    *,
+    language: str = "de",
+    title: str = "",
+    title_spans: Sequence[tuple[str, EntityType]] = (),
+) -> list[Entity]:
+    return normalise_entities(
+        [("title", title, mentions(title, title_spans)), ("body", body, mentions(body, spans))],
+        language=language,
+        known=known,
+    )
+
+
+def by_name(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.name: e for e in entities}
+
+
+def test_putin_variants_fold_into_the_full_name_with_offsets() -> None:
+    body = "Wladimir Putin empfing Gäste. Putins Sprecher sagte, Putin sei zufrieden."
+    entities = run(body, [("Wladimir Putin", PER), ("Putins", PER), ("Putin", PER)])
+    assert [e.name for e in entities] == ["Wladimir Putin"]
+    putin = entities[0]
+    assert putin.type is EntityType.PERSON
+    assert putin.count == 3
+    assert [m.text for m in putin.mentions] == ["Wladimir Putin", "Putins", "Putin"]
+    for mention in putin.mentions:
+        assert body[mention.start : mention.end] == mention.text
+        assert mention.field == "body"
+
+
+def test_genitive_of_a_known_place_is_stripped() -> None:
+    body = "Die Führung Nordkoreas und die Isolation Moskaus wachsen."
+    entities = by_name(run(body, [("Nordkoreas", LOC), ("Moskaus", LOC)]))
+    assert set(entities) == {"Nordkorea", "Moskau"}
+    assert entities["Nordkorea"].mentions[0].text == "Nordkoreas"
+
+
+def test_genitive_stripping_needs_evidence() -> None:
+    body = "In Paris traf Karl Kraus den Minister. Athens Bürgermeister und Hans sprachen."
+    entities = by_name(run(body, [("Paris", LOC), ("Karl Kraus", PER), ("Athens", LOC), ("Hans", PER)]))
+    assert {"Paris", "Karl Kraus", "Athens", "Hans"} <= set(entities)
+    assert "Pari" not in entities
+    assert "Karl Krau" not in entities
+    assert "Han" not in entities
+
+
+def test_genitive_stripped_when_the_base_form_occurs_in_the_article() -> None:
+    body = "Der Bundestag tagte. Eine Sitzung des Bundestages folgte. Merkels Rede: Merkel sprach."
+    entities = by_name(run(body, [("Bundestag", ORG), ("Bundestages", ORG), ("Merkels", PER), ("Merkel", PER)]))
+    assert entities["Bundestag"].count == 2
+    assert entities["Merkel"].count == 2
+
+
+def test_english_possessives_but_no_bare_s_stripping() -> None:
+    body = "Putin's allies met Serena Williams and Prince William. Jones' car was seen; Williams won."
+    spans = [("Putin's", PER), ("Serena Williams", PER), ("William", PER), ("Jones'", PER), ("Williams", PER)]
+    entities = by_name(run(body, spans, language="en"))
+    assert entities["Putin"].mentions[0].text == "Putin"
+    assert "Jones" in entities
+    assert entities["Serena Williams"].count == 2
+    assert "William" in entities
+
+
+def test_case_whitespace_and_hyphen_variants_are_one_entity() -> None:
+    title = "KIM JONG UN reist nach Russland"
+    body = "Kim  Jong Un reiste. Später kam Kim Jong-un an. Kim winkte."
+    entities = run(
+        body,
+        [("Kim  Jong Un", PER), ("Kim Jong-un", PER), ("Kim", PER)],
+        title=title,
+        title_spans=[("KIM JONG UN", PER), ("Russland", LOC)],
+    )
+    kim = by_name(entities)["Kim Jong Un"]
+    assert kim.count == 4
+    assert [m.field for m in kim.mentions] == ["title", "body", "body", "body"]
+    assert kim.mentions[0].start == 0
+    assert kim.mentions[0].text == "KIM JONG UN"
+
+
+def test_titles_inside_person_spans_are_dropped() -> None:
+    body = "Präsident Wladimir Putin und Kremlchef Putin; US-Präsident Joe Biden und Mr. Tony Blair."
+    spans = [("Präsident Wladimir Putin", PER), ("Kremlchef Putin", PER), ("US-Präsident Joe Biden", PER),
+             ("Mr. Tony Blair", PER)]  # fmt: skip
+    entities = by_name(run(body, spans))
+    assert set(entities) == {"Wladimir Putin", "Joe Biden", "Tony Blair"}
+    first = entities["Wladimir Putin"].mentions[0]
+    assert first.text == "Wladimir Putin"
+    assert body[first.start : first.end] == "Wladimir Putin"
+
+
+def test_short_person_names_fold_only_when_unambiguous() -> None:
+    body = "George Bush und Laura Bush kamen. Bush sprach. Kim Jong Un und Kim Yo Jong. Kim lachte."
+    spans = [("George Bush", PER), ("Laura Bush", PER), ("Bush", PER), ("Kim Jong Un", PER),
+             ("Kim Yo Jong", PER), ("Kim", PER)]  # fmt: skip
+    entities = by_name(run(body, spans))
+    assert entities["Bush"].count == 1
+    assert entities["Kim"].count == 1
+    assert entities["George Bush"].count == 1
+
+
+def test_first_name_and_partial_names_fold_into_the_unique_longer_name() -> None:
+    body = "Kim Jong Un kam. Kim sprach, Jong Un nickte."
+    entities = run(body, [("Kim Jong Un", PER), ("Kim", PER), ("Jong Un", PER)])
+    assert [(e.name, e.count) for e in entities] == [("Kim Jong Un", 3)]
+
+
+def test_organisations_stay_themselves_but_inflections_and_acronyms_merge() -> None:
+    body = (
+        "Der Kreml schwieg. Das Weiße Haus warnte, im Weißen Haus hieß es, das Weiße Haus bleibe dabei. "
+        "Die Europäische Union und die EU reagierten."
+    )
+    spans = [("Kreml", ORG), ("Weiße Haus", ORG), ("Weißen Haus", ORG), ("Weiße Haus", ORG),
+             ("Europäische Union", ORG), ("EU", ORG)]  # fmt: skip
+    entities = by_name(run(body, spans))
+    assert entities["Kreml"].count == 1
+    assert entities["Weiße Haus"].count == 3
+    assert entities["Europäische Union"].count == 2
+    assert "EU" not in entities
+
+
+def test_junk_is_dropped() -> None:
+    body = "A 2023 -- der Berlin ."
+    spans = [("A", MISC), ("2023", MISC), ("--", MISC), ("der", LOC), ("Berlin", LOC)]
+    assert [e.name for e in run(body, spans)] == ["Berlin"]
+
+
+def test_dateline_like_slash_spans_split_into_places() -> None:
+    body = "SEOUL/MOSKAU (Reuters) - Text."
+    entities = run(body, [("SEOUL/MOSKAU", LOC)])
+    assert sorted(e.name for e in entities) == ["MOSKAU", "SEOUL"]
+    for entity in entities:
+        mention = entity.mentions[0]
+        assert body[mention.start : mention.end] == mention.text
+
+
+def test_identity_merges_differently_written_places() -> None:
+    body = "Moskau und Moscow sind eins; Moskau bleibt."
+    raw = mentions(body, [("Moskau", LOC), ("Moscow", LOC), ("Moskau", LOC)])
+    entities = normalise_entities(
+        [("body", body, raw)],
+        language="de",
+        identity=lambda name, kind: "moscow" if name in {"Moskau", "Moscow"} else None,
+    )
+    assert [(e.name, e.count) for e in entities] == [("Moskau", 3)]
+
+
+def test_majority_type_wins_and_entities_come_most_mentioned_first() -> None:
+    body = "Russland, Russland und Russland. Iran."
+    raw = [*mentions(body, [("Russland", LOC), ("Russland", ORG), ("Russland", LOC)]),
+           RawMention(33, 37, "Iran", LOC)]  # fmt: skip
+    entities = normalise_entities([("body", body, raw)], language="de")
+    assert [(e.name, e.type, e.count) for e in entities] == [("Russland", LOC, 3), ("Iran", LOC, 1)]
+
+
+def test_bad_offsets_are_ignored() -> None:
+    raw = [RawMention(5, 50, "x", PER), RawMention(3, 1, "y", PER)]
+    assert normalise_entities([("body", "short", raw)], language="de") == []
+
+
+def test_location_spans_joining_neighbouring_names_are_split() -> None:
+    body = "Zwischen Nordkorea Russland gibt es Handel. Nordkoreas Kim reiste. Kim kam an. Das Weiße Haus Nordkorea."
+    spans = [("Nordkorea Russland", LOC), ("Nordkoreas Kim", LOC), ("Kim", PER), ("Weiße Haus Nordkorea", LOC)]
+    entities = by_name(run(body, spans))
+    assert entities["Nordkorea"].count == 3
+    assert entities["Russland"].count == 1
+    assert entities["Kim"].type is EntityType.PERSON
+    assert entities["Kim"].count == 2
+    assert "Weiße Haus" in entities
+    for entity in entities.values():
+        for mention in entity.mentions:
+            assert body[mention.start : mention.end] == mention.text
+
+
+def test_multi_word_places_with_lower_case_words_stay_whole() -> None:
+    body = "Im Golf von Iran und in Sankt Paris."
+    entities = by_name(run(body, [("Golf von Iran", LOC), ("Sankt Paris", LOC)], language="de"))
+    assert "Golf von Iran" in entities
+
+
+def test_lower_case_articles_are_not_part_of_a_name() -> None:
+    body = "Talks with the United States and Der Spiegel."
+    entities = by_name(run(body, [("the United States", LOC), ("Der Spiegel", ORG)], language="en"))
+    assert set(entities) == {"United States", "Der Spiegel"}
+    assert entities["United States"].mentions[0].start == body.index("United")
