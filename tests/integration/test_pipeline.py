@@ -128,13 +128,17 @@ def test_documents_elasticsearch_rejects_are_dead_lettered_and_indexing_goes_on(
 ) -> None:
     """A mapping error (here: an index whose `language` field is numeric) sends the article to the DLQ."""
     from newsingest.index.client import sync_client
+    from newsingest.index.template import index_settings, mappings
 
+    broken = mappings()
+    broken["properties"]["language"] = {"type": "long"}
     es = sync_client(isolated)
     try:
         es.indices.create(
             index=f"{isolated.index_prefix}-v1",
             aliases={isolated.read_alias: {}, isolated.write_alias: {"is_write_index": True}},
-            mappings={"dynamic": "true", "properties": {"language": {"type": "long"}}},
+            settings=index_settings(isolated),
+            mappings=broken,
         )
     finally:
         es.close()

@@ -131,7 +131,6 @@ class CoreNLPStack:
             str(self._java()),
             f"-Xmx{self.settings.stack_corenlp_heap}",
             "-XX:+UseG1GC",
-            "-XX:G1PeriodicGCInterval=60000",  # when idle, give unused heap back to the system
             # models sit in soft-reference caches: keep them unless the heap is really full
             "-XX:SoftRefLRUPolicyMSPerMB=1000000",
             "-Djava.awt.headless=true",
