@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import sys
@@ -291,12 +292,37 @@ async def run(args: argparse.Namespace) -> int:
         f"wall {elapsed:.1f}s on {cores} cores: {len(documents) / elapsed / cores:.1f} articles, "
         f"{len(sentences) / elapsed / cores:.1f} sentences, {n_tokens / elapsed / cores:.0f} tokens per second per core"
     )
+    result: dict[str, object] = {
+        "format": args.format,
+        "file": args.file.name,
+        "language": language,
+        "engine": engine.name,
+        "documents": len(documents),
+        "sentences": len(sentences),
+        "tokens": n_tokens,
+        "articles_per_s_per_core": round(len(documents) / elapsed / cores, 2),
+        "tokens_per_s_per_core": round(n_tokens / elapsed / cores),
+    }
+    counts = score(sentences)
+    for kind in (*MAIN_TYPES, "overall", "MISC"):
+        c = counts[kind]
+        result[f"f1_{kind}"] = round(c.f1, 4)
+        result[f"precision_{kind}"] = round(c.precision, 4)
+        result[f"recall_{kind}"] = round(c.recall, 4)
     if cpu0 is not None and cpu1 is not None and cpu1 > cpu0:
         used = cpu1 - cpu0
+        result["articles_per_server_cpu_s"] = round(len(documents) / used, 2)
         print(
             f"server CPU {used:.1f}s: {len(documents) / used:.1f} articles, {len(sentences) / used:.1f} sentences, "
             f"{n_tokens / used:.0f} tokens per server CPU-second"
         )
+    if args.record:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from common import record  # bench/common.py
+
+        record(f"ner_eval {args.format}", result, "```\n" + report(counts) + "\n```", settings)
+    else:
+        print(json.dumps(result))
     return 0
 
 
@@ -310,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=0, help="documents in flight (default: ner_concurrency)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="time the model loading too")
+    parser.add_argument("--no-record", dest="record", action="store_false", help="do not append to docs/benchmarks.md")
     return asyncio.run(run(parser.parse_args(argv)))
 
 

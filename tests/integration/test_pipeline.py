@@ -215,3 +215,36 @@ def test_story_grouping_survives_a_restart(isolated: Settings, tmp_path: Path, s
     stories = {get_doc(isolated, doc_id)["story_id"] for doc_id in indexed_ids(isolated)}
     assert len(stories) == 1
     assert None not in stories
+
+
+FORMAT_FIXTURES = [
+    "json/article.json",
+    "jsonl/articles.jsonl",
+    "html/article_jsonld.html",
+    "html/page_without_extension",
+    "nitf/reuters_nitf.xml",
+    "newsml/newsmessage.xml",
+    "newsml/package.xml",
+    "text/utf16_bom_de.txt",
+]
+
+
+def test_every_supported_format_dropped_into_the_inbox_becomes_searchable(
+    pipeline: PipelineProcess, isolated: Settings
+) -> None:
+    from newsingest.ingest.formats.base import SourceFile
+    from newsingest.ingest.formats.registry import parse_file
+    from tests.conftest import FIXTURES
+
+    files = [FIXTURES / "formats" / name for name in FORMAT_FIXTURES]
+    expected: dict[str, str] = {}
+    for path in files:
+        for article in parse_file(SourceFile(name=path.name, data=path.read_bytes())):
+            expected[article.article_id] = article.provenance.format
+    assert set(expected.values()) >= {"json", "jsonl", "html", "nitf", "newsml", "text"}
+    for i, path in enumerate(files):
+        shutil.copyfile(path, isolated.inbox_dir / f"{i:02d}-{path.name}")
+    wait_for(lambda: set(indexed_ids(isolated)) >= set(expected), 120, "every format indexed", pipeline.log)
+    formats = {get_doc(isolated, doc_id)["provenance"]["format"] for doc_id in expected}
+    assert formats == set(expected.values())
+    assert files_in(isolated.failed_path) == []

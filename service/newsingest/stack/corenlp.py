@@ -19,6 +19,7 @@ from pathlib import Path
 
 from newsingest.config import Settings
 from newsingest.enrich.ner.corenlp import LANGUAGE_PROPERTIES, pipeline_properties
+from newsingest.stack.component import ServerComponent
 from newsingest.stack.java import find_java_home
 from newsingest.stack.maven import DEPLOY_STACK, run_maven, verify_manifest, write_manifest
 from newsingest.stack.process import (
@@ -26,7 +27,6 @@ from newsingest.stack.process import (
     port_open,
     read_pid,
     start_detached,
-    stop_process,
     tail,
     wait_until,
 )
@@ -42,12 +42,12 @@ WARMUP_TEXT = {
 }
 
 
-class CoreNLPStack:
+class CoreNLPStack(ServerComponent):
     name = "corenlp"
+    stop_timeout_s = 30.0
 
     def __init__(self, settings: Settings, progress: Callable[[str], None] = print) -> None:
-        self.settings = settings
-        self.progress = progress
+        super().__init__(settings, progress)
         self.version = settings.stack_corenlp_version
         self.home = settings.stack_dir / "corenlp"
         self.lib_dir = self.home / f"lib-{self.version}"
@@ -213,23 +213,5 @@ class CoreNLPStack:
                     f"corenlp: loading the {lang} model failed ({exc}); read {self.log_file}\n{tail(self.log_file)}"
                 ) from exc
 
-    def stop(self) -> bool:
-        stopped = stop_process(self.pid_file, timeout=30)
-        if stopped:
-            self.progress("corenlp: stopped")
-        return stopped
-
-    def status(self) -> dict[str, object]:
-        pid = read_pid(self.pid_file)
-        return {
-            "running": pid is not None,
-            "pid": pid,
-            "url": self.url,
-            "version": self.version,
-            "languages": self.languages,
-            "healthy": pid is not None and self.is_healthy(),
-            "log": str(self.log_file),
-        }
-
-    def last_log_lines(self) -> str:
-        return tail(self.log_file)
+    def status_details(self, pid: int | None) -> dict[str, object]:
+        return {"url": self.url, "version": self.version, "languages": self.languages, **super().status_details(pid)}

@@ -32,6 +32,7 @@ from pathlib import Path
 from string import Template
 
 from newsingest.config import Settings
+from newsingest.stack.component import ServerComponent
 from newsingest.stack.java import find_java_home
 from newsingest.stack.maven import DEPLOY_STACK, run_maven, sha256_file, verify_manifest, write_manifest
 from newsingest.stack.process import (
@@ -39,7 +40,6 @@ from newsingest.stack.process import (
     port_open,
     read_pid,
     start_detached,
-    stop_process,
     tail,
     wait_until,
 )
@@ -170,12 +170,11 @@ def untraversable_dir(path: Path) -> Path | None:
 # --------------------------------------------------------------------------------------------- the component
 
 
-class ElasticsearchStack:
+class ElasticsearchStack(ServerComponent):
     name = "elasticsearch"
 
     def __init__(self, settings: Settings, progress: Callable[[str], None] = print) -> None:
-        self.settings = settings
-        self.progress = progress
+        super().__init__(settings, progress)
         self.version = settings.stack_es_version
         self.base = settings.stack_dir / "elasticsearch"
         self.download_dir = self.base / "download"
@@ -403,16 +402,12 @@ class ElasticsearchStack:
             _chown_tree(folder, entry.pw_uid, entry.pw_gid)
         return user
 
-    def stop(self) -> bool:
-        stopped = stop_process(self.pid_file, timeout=60.0)
+    def after_stop(self) -> None:
         host = self.settings.stack_host
         ports = (self.settings.stack_es_port, self.settings.stack_es_transport_port)
         deadline = time.monotonic() + 15
-        while stopped and time.monotonic() < deadline and any(port_open(host, p) for p in ports):
+        while time.monotonic() < deadline and any(port_open(host, p) for p in ports):
             time.sleep(0.2)
-        if stopped:
-            self.progress(f"{self.name}: stopped")
-        return stopped
 
     def _health(self) -> str | None:
         try:
@@ -424,21 +419,13 @@ class ElasticsearchStack:
     def is_healthy(self) -> bool:
         return self._health() in ("green", "yellow")
 
-    def status(self) -> dict[str, object]:
-        pid = read_pid(self.pid_file)
+    def status_details(self, pid: int | None) -> dict[str, object]:
         health = (
             self._health()
             if pid is not None or port_open(self.settings.stack_host, self.settings.stack_es_port)
             else None
         )
-        return {
-            "running": pid is not None,
-            "pid": pid,
-            "url": self.url,
-            "version": self.version,
-            "health": health,
-            "log": str(self.log_file),
-        }
+        return {"url": self.url, "version": self.version, "health": health}
 
 
 def _ensure_user(user: str, progress: Callable[[str], None]) -> pwd.struct_passwd:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsingest.config import Settings
+from newsingest.stack.component import ServerComponent
 from newsingest.stack.java import find_java_home
 from newsingest.stack.maven import DEPLOY_STACK, run_maven, verify_manifest, write_manifest
 from newsingest.stack.process import (
@@ -17,20 +18,17 @@ from newsingest.stack.process import (
     port_open,
     read_pid,
     start_detached,
-    stop_process,
-    tail,
     wait_until,
 )
 
 KAFKA_MIN_JAVA = 17
 
 
-class KafkaStack:
+class KafkaStack(ServerComponent):
     name = "kafka"
 
     def __init__(self, settings: Settings, progress: Callable[[str], None] = print) -> None:
-        self.settings = settings
-        self.progress = progress
+        super().__init__(settings, progress)
         self.home = settings.stack_dir / "kafka"
         self.lib_dir = self.home / f"lib-{settings.stack_kafka_version}"
         self.config_dir = self.home / "config"
@@ -149,25 +147,12 @@ class KafkaStack:
         )
         self.progress("kafka: ready")
 
-    def stop(self) -> bool:
-        stopped = stop_process(self.pid_file, timeout=60)
-        if stopped:
-            self.progress("kafka: stopped")
-        return stopped
-
-    def status(self) -> dict[str, object]:
-        pid = read_pid(self.pid_file)
+    def status_details(self, pid: int | None) -> dict[str, object]:
         return {
-            "running": pid is not None,
-            "pid": pid,
             "bootstrap_servers": self.settings.kafka_servers,
             "version": self.settings.stack_kafka_version,
-            "healthy": pid is not None and self.is_healthy(),
-            "log": str(self.log_file),
+            **super().status_details(pid),
         }
-
-    def last_log_lines(self) -> str:
-        return tail(self.log_file)
 
 
 async def _metadata_ok(bootstrap: str) -> bool:
