@@ -27,6 +27,7 @@ from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
 from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS, render
 from newsingest.models import DeadLetter, EnrichedArticle, RawArticle, Stage
+from newsingest.streaming.ordered import InOrderCompleter
 
 log = get_logger(__name__)
 
@@ -106,7 +107,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         f"{settings.app_id}-stories", key_type=str, value_type=str, partitions=1, use_partitioner=True
     )
     enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
-    batch_size = max(1, settings.ner_concurrency * 2)
+    in_flight = max(1, settings.ner_concurrency * 2)
 
     async def deliver(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
         """Send and wait for the broker's ack, retrying while Kafka is unavailable."""
@@ -163,13 +164,12 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
 
     @app.agent(raw_topic, name="enrich", concurrency=1)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
-        # Events are taken in small batches and enriched concurrently (NER is I/O bound); every event of a
-        # batch is acked only after all results of the batch were delivered, so Faust can never commit an
-        # offset whose article is still in flight.
-        async for events in stream.noack().noack_take(batch_size, within=0.2):
-            await asyncio.gather(*(process(event) for event in events))
-            for event in events:
-                event.ack()
+        # Up to `in_flight` events are enriched concurrently (NER is I/O bound), but they are acked strictly
+        # in arrival order, each only after its result (or dead letter) was delivered and every earlier event
+        # was acked: Faust can never commit an offset whose article, or an earlier one, is still in flight.
+        async with InOrderCompleter[faust.EventT](in_flight, on_done=lambda event: event.ack()) as completer:
+            async for event in stream.noack().events():
+                await completer.submit(event, process(event))
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def _close_enricher(app: faust.App, **_: Any) -> None:

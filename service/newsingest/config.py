@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     failed_dir: Path | None = Field(default=None, description="default: <inbox>/../failed")
     file_stable_s: float = Field(default=0.5, ge=0, description="size+mtime unchanged this long = complete")
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-    watch_concurrency: int = Field(default=8, ge=1, description="files parsed and produced at once")
+    watch_concurrency: int = Field(default=32, ge=1, description="files parsed and produced at once")
 
     # --- Enrichment ----------------------------------------------------------------------------
     enrich_timeout_s: float = Field(default=30.0, gt=0, description="time limit to enrich one article")

@@ -65,3 +65,48 @@ def test_failed_file_gets_an_error_record(tmp_path: Path) -> None:
     assert record["reason"] == "not text"
     assert record["size"] == 2
     assert record["failed_at"]
+
+
+async def test_a_file_still_being_written_is_not_taken_before_it_stops_changing(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    from newsingest.config import Settings
+    from newsingest.ingest.watcher import FolderWatcher
+
+    settings = Settings(inbox_dir=tmp_path, file_stable_s=0.3)
+    watcher = FolderWatcher(settings, producer=None)  # type: ignore[arg-type]
+    path = tmp_path / "growing.txt"
+    path.write_text("start\n")
+
+    async def writer() -> float:
+        for _ in range(8):
+            await asyncio.sleep(0.1)
+            with open(path, "a") as fh:  # noqa: ASYNC230 - a tiny local append in a test
+                fh.write("more\n")
+        return time.monotonic()
+
+    write_task = asyncio.create_task(writer())
+    assert await watcher.wait_complete(path)
+    completed_at = time.monotonic()
+    last_write = await write_task
+    assert completed_at >= last_write
+    assert path.read_text().count("more") == 8
+
+
+async def test_a_file_renamed_in_is_taken_at_once(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from newsingest.config import Settings
+    from newsingest.ingest.watcher import FolderWatcher
+
+    watcher = FolderWatcher(Settings(inbox_dir=tmp_path, file_stable_s=5.0), producer=None)  # type: ignore[arg-type]
+    path = tmp_path / "old.txt"
+    path.write_text("written a while ago")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    started = time.monotonic()
+    assert await watcher.wait_complete(path)
+    assert time.monotonic() - started < 1.0
+    assert not await watcher.wait_complete(tmp_path / "gone.txt")

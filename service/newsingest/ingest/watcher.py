@@ -29,6 +29,7 @@ log = get_logger(__name__)
 IGNORED_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", ".lock")
 RESCAN_INTERVAL_S = 30.0
 MAX_RETRY_DELAY_S = 60.0
+QUICK_LOOK_S = 0.02
 
 Parser = Callable[[SourceFile], Sequence[RawArticle]]
 
@@ -131,7 +132,12 @@ class FolderWatcher:
 
     # --- one file ------------------------------------------------------------------------------
     async def wait_complete(self, path: Path) -> bool:
-        """Wait until size and mtime are unchanged for ``file_stable_s``; False if the file went away."""
+        """Wait until size and mtime are unchanged for ``file_stable_s``; False if the file went away.
+
+        A file last modified longer ago than that (written elsewhere and renamed in, the usual way to drop a
+        file) only gets a quick second look; a file still being written is watched until it stops changing.
+        """
+        stable = self.settings.file_stable_s
         previous: tuple[int, int] | None = None
         while True:
             try:
@@ -142,7 +148,8 @@ class FolderWatcher:
             if current == previous:
                 return True
             previous = current
-            await asyncio.sleep(self.settings.file_stable_s)
+            age = time.time() - st.st_mtime
+            await asyncio.sleep(QUICK_LOOK_S if age >= stable else max(QUICK_LOOK_S, stable - age))
 
     async def handle(self, path: Path) -> None:
         if not await self.wait_complete(path):

@@ -1,0 +1,1 @@
+"""Stream-processing helpers that are independent of Faust's internals."""
