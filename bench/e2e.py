@@ -113,7 +113,7 @@ def watch_until_searchable(
     try:
         while len(seen) < len(expected) and time.monotonic() < deadline:
             now = time.monotonic()
-            for doc_id in visible_ids(es, settings.read_alias) - seen.keys():
+            for doc_id in (visible_ids(es, settings.read_alias) & expected) - seen.keys():
                 seen[doc_id] = now
             if sampler:
                 sampler.sample()
