@@ -45,6 +45,7 @@ from newsingest.sandbox import PipelineProcess, isolated_settings
 from newsingest.stack.manager import stack_up
 
 Files = list[tuple[str, bytes]]
+STEADY_POLL_S = 0.2
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -74,9 +75,11 @@ def wait_ready(process: PipelineProcess, markers: tuple[str, ...], timeout: floa
     raise SystemExit(f"pipeline did not start within {timeout}s:\n{process.log()[-3000:]}")
 
 
-def visible_ids(es: Any, alias: str) -> set[str]:
+def visible_ids(es: Any, alias: str, recent_s: float | None = None) -> set[str]:
+    """Ids searchable under the alias (only those ingested in the last ``recent_s`` seconds, if given)."""
+    query = {"range": {"ingested_at": {"gte": f"now-{int(recent_s)}s"}}} if recent_s else {"match_all": {}}
     try:
-        resp = es.search(index=alias, query={"match_all": {}}, size=10000, source=False)
+        resp = es.search(index=alias, query=query, size=10000, source=False)
     except Exception:
         return set()
     return {hit["_id"] for hit in resp["hits"]["hits"]}
@@ -411,6 +414,7 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
     lag: list[tuple[float, float]] = []
     sampler.start()
     start = time.monotonic()
+    last_poll = last_lag = start
     i = 0
     while time.monotonic() - start < seconds:
         due = start + i / rate
@@ -428,10 +432,13 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
         (staging / name).rename(settings.inbox_dir / name)
         dropped[name] = time.monotonic()
         i += 1
-        if i % max(1, int(rate)) == 0:
-            now = time.monotonic()
-            for doc_id in visible_ids(es, settings.read_alias) - seen.keys():
+        now = time.monotonic()
+        if now - last_poll >= STEADY_POLL_S:  # searchable = seen by a poll; the poll interval bounds the error
+            last_poll = now
+            for doc_id in visible_ids(es, settings.read_alias, recent_s=120) - seen.keys():
                 seen[doc_id] = now
+        if now - last_lag >= 1.0:
+            last_lag = now
             current = worker_lag(settings)
             if current is not None:
                 lag.append((round(now - start, 1), current))
