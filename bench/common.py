@@ -169,6 +169,15 @@ def command_line() -> str:
     return "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], REPO), *sys.argv[1:]])
 
 
+def without_series(value: Any) -> Any:
+    """The result without its ``*_series`` entries (long time series), for the markdown file."""
+    if isinstance(value, dict):
+        return {k: without_series(v) for k, v in value.items() if not k.endswith("_series")}
+    if isinstance(value, list):
+        return [without_series(v) for v in value]
+    return value
+
+
 def record(name: str, results: dict[str, Any], markdown: str, settings: Any, path: Path = RESULTS) -> None:
     """Print the JSON line and append a section to docs/benchmarks.md with the command, versions, machine."""
     line = {"benchmark": name, **results}

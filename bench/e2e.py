@@ -41,7 +41,7 @@ from newsingest.index.client import sync_client
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.models import RawArticle
-from newsingest.sandbox import PipelineProcess, isolated_settings
+from newsingest.sandbox import PipelineProcess, free_port, isolated_settings
 from newsingest.stack.manager import stack_up
 
 Files = list[tuple[str, bytes]]
@@ -359,7 +359,7 @@ def run_scale(
     progress(f"scale-out: watch + {workers} worker(s), {len(files)} files")
     procs = {"watcher": PipelineProcess(settings, root / f"scale-{workers}-watch.log", ("watch",)).start()}
     for i in range(workers):
-        worker_settings = settings.model_copy(update={"web_port": settings.web_port + 1 + i})
+        worker_settings = settings.model_copy(update={"web_port": free_port()})
         procs[f"worker{i + 1}"] = PipelineProcess(
             worker_settings, root / f"scale-{workers}-w{i}.log", ("worker",)
         ).start()
@@ -501,6 +501,10 @@ def markdown(res: dict[str, Any]) -> str:
             f"{steady['p50_ms']} / {steady['p95_ms']} / {steady['p99_ms']} (target p99 <= 2000) |"
         )
         lines.append(f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |")
+        for name, series in steady.get("rss_mb_series", {}).items():
+            points = series[:: max(1, len(series) // 6)] + series[-1:]
+            lines.append(f"| steady: RSS of {name} over time (s: MB) | "
+                         + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in points) + " |")
     profile = res.get("profile_top") or {}
     if profile:
         lines += ["", "Profile of the pipeline process during the full e2e run (py-spy, share of samples):", ""]

@@ -17,6 +17,7 @@ from tests.integration.harness import (
     drop,
     expected_ids,
     files_in,
+    free_port,
     get_doc,
     indexed_ids,
     produce,
@@ -182,9 +183,9 @@ def test_metrics_count_what_happened(pipeline: PipelineProcess, isolated: Settin
 def test_watch_and_workers_as_separate_processes(isolated: Settings, tmp_path: Path, samples_dir: Path) -> None:
     """`newsingest watch` + `worker --no-index` + `worker --no-enrich`: the same result as `run`."""
     watcher = PipelineProcess(isolated, tmp_path / "watch.log", ("watch",)).start()
-    enricher = PipelineProcess(isolated.model_copy(update={"web_port": isolated.web_port + 1}),
+    enricher = PipelineProcess(isolated.model_copy(update={"web_port": free_port()}),
                                tmp_path / "enrich.log", ("worker", "--no-index")).start()
-    indexer = PipelineProcess(isolated.model_copy(update={"web_port": isolated.web_port + 2}),
+    indexer = PipelineProcess(isolated.model_copy(update={"web_port": free_port()}),
                               tmp_path / "index.log", ("worker", "--no-enrich")).start()
     try:
         drop(sorted(samples_dir.glob("*.txt")), isolated.inbox_dir)

@@ -47,23 +47,37 @@ def unique_target(target: Path) -> Path:
         n += 1
 
 
-def move_into(path: Path, inbox: Path, dest_root: Path) -> Path:
-    """Move ``path`` (inside ``inbox``) to the same relative place under ``dest_root``."""
+def _target(path: Path, inbox: Path, dest_root: Path) -> Path:
+    """The same relative place under ``dest_root``, never overwriting another file."""
     try:
         relative = path.relative_to(inbox)
     except ValueError:
         relative = Path(path.name)
     target = unique_target(dest_root / relative)
     target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def move_into(path: Path, inbox: Path, dest_root: Path) -> Path:
+    """Move ``path`` (inside ``inbox``) to the same relative place under ``dest_root``."""
+    target = _target(path, inbox, dest_root)
     shutil.move(str(path), str(target))
     return target
 
 
 def file_failed(path: Path, inbox: Path, failed_root: Path, failure: Failure) -> Path:
-    """Move the file to ``failed/`` and write ``<name>.error.json`` beside it; returns the new path."""
+    """Write ``<name>.error.json`` into ``failed/``, then move the file beside it; returns the new path.
+
+    The record is written first: when it cannot be (a full disk), nothing has moved and the caller retries.
+    """
     size = path.stat().st_size if path.exists() else None
-    target = move_into(path, inbox, failed_root) if path.exists() else failed_root / path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _target(path, inbox, failed_root)
     error_file = target.with_name(target.name + ".error.json")
-    error_file.write_text(failure.as_json(path, size, utcnow()))
+    try:
+        error_file.write_text(failure.as_json(path, size, utcnow()))
+    except OSError:
+        error_file.unlink(missing_ok=True)
+        raise
+    if path.exists():
+        shutil.move(str(path), str(target))
     return target
