@@ -56,11 +56,6 @@ def create_app(
         stream_ack_cancelled_tasks=False,
         stream_wait_empty=True,
         broker_commit_interval=1.0,
-        # a worker killed with -9 leaves the group after 10 s instead of Faust's default 60 s, so its
-        # partitions move to the others (or to its restarted self) quickly
-        broker_session_timeout=10.0,
-        broker_heartbeat_interval=2.0,
-        broker_rebalance_timeout=30.0,
         web_enabled=web,
         web_host=settings.web_host,
         web_port=settings.web_port,
