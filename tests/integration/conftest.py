@@ -10,7 +10,7 @@ import pytest
 
 from newsingest.config import Settings
 from newsingest.stack.manager import stack_up
-from tests.integration.harness import PipelineProcess, isolated_settings
+from tests.integration.harness import PipelineProcess, SplitPipeline, isolated_settings
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,3 +41,12 @@ def pipeline(isolated: Settings, tmp_path: Path) -> Iterator[PipelineProcess]:
     process = PipelineProcess(isolated, tmp_path / "pipeline.log").start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def split(isolated: Settings, tmp_path: Path) -> Iterator[SplitPipeline]:
+    pipeline = SplitPipeline(isolated, tmp_path)
+    pipeline.watcher.start()
+    pipeline.worker.start()
+    yield pipeline
+    pipeline.stop()

@@ -115,3 +115,33 @@ def drop(files: list[Path], inbox: Path, prefix: str = "") -> None:
 
 def files_in(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+class SplitPipeline:
+    """``newsingest watch`` and ``newsingest worker`` as two processes on one isolated namespace."""
+
+    def __init__(self, settings: Settings, root: Path) -> None:
+        self.settings = settings
+        self.root = root
+        self.watcher = self._watcher()
+        self.worker = self._worker()
+
+    def _watcher(self) -> PipelineProcess:
+        return PipelineProcess(self.settings, self.root / "watch.log", ("watch",))
+
+    def _worker(self) -> PipelineProcess:
+        worker_settings = self.settings.model_copy(update={"web_port": free_port()})
+        return PipelineProcess(worker_settings, self.root / "worker.log", ("worker",))
+
+    def log(self) -> str:
+        return "--- watcher\n" + self.watcher.log()[-3000:] + "\n--- worker\n" + self.worker.log()[-3000:]
+
+    def restart_watcher(self) -> None:
+        self.watcher = self._watcher().start()
+
+    def restart_worker(self) -> None:
+        self.worker = self._worker().start()
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.worker.stop()

@@ -24,60 +24,20 @@ from newsingest.config import Settings
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.stack.elasticsearch import ElasticsearchStack
-from newsingest.stack.kafka import KafkaStack
 from tests.integration.harness import (
     PipelineProcess,
+    SplitPipeline,
     bbc_files,
     count_docs,
     drop,
     expected_ids,
     files_in,
-    free_port,
     indexed_ids,
     read_topic,
     wait_for,
 )
 
 pytestmark = pytest.mark.drill
-
-
-class SplitPipeline:
-    """``newsingest watch`` and ``newsingest worker`` as two processes on one isolated namespace."""
-
-    def __init__(self, settings: Settings, root: Path) -> None:
-        self.settings = settings
-        self.root = root
-        self.watcher = self._watcher()
-        self.worker = self._worker()
-
-    def _watcher(self) -> PipelineProcess:
-        return PipelineProcess(self.settings, self.root / "watch.log", ("watch",))
-
-    def _worker(self) -> PipelineProcess:
-        worker_settings = self.settings.model_copy(update={"web_port": free_port()})
-        return PipelineProcess(worker_settings, self.root / "worker.log", ("worker",))
-
-    def log(self) -> str:
-        return "--- watcher\n" + self.watcher.log()[-3000:] + "\n--- worker\n" + self.worker.log()[-3000:]
-
-    def restart_watcher(self) -> None:
-        self.watcher = self._watcher().start()
-
-    def restart_worker(self) -> None:
-        self.worker = self._worker().start()
-
-    def stop(self) -> None:
-        self.watcher.stop()
-        self.worker.stop()
-
-
-@pytest.fixture
-def split(isolated: Settings, tmp_path: Path) -> Iterator[SplitPipeline]:
-    pipeline = SplitPipeline(isolated, tmp_path)
-    pipeline.watcher.start()
-    pipeline.worker.start()
-    yield pipeline
-    pipeline.stop()
 
 
 def assert_exactly(settings: Settings, expected: set[str]) -> None:
@@ -98,26 +58,6 @@ def test_kill_9_of_the_watcher_mid_run(split: SplitPipeline, isolated: Settings)
     wait_for(lambda: files_in(isolated.inbox_dir) == [], 60, "inbox emptied", split.log)
     assert_exactly(isolated, expected)
     assert len(files_in(isolated.processed_path)) == len(files)
-
-
-def test_broker_stopped_and_restarted_mid_run(stack: Settings, split: SplitPipeline, isolated: Settings) -> None:
-    files = bbc_files(200)
-    expected = expected_ids(files)
-    broker = KafkaStack(stack, progress=print)
-    drop(files[:100], isolated.inbox_dir)
-    wait_for(lambda: count_docs(isolated) >= 20, 120, "first documents", split.log)
-    broker.stop()
-    try:
-        drop(files[100:], isolated.inbox_dir)  # the watcher cannot produce them now: they must wait, not fail
-        time.sleep(15)
-        assert split.watcher.alive(), split.log()
-        assert files_in(isolated.failed_path) == []
-    finally:
-        broker.start()
-    wait_for(lambda: count_docs(isolated) >= len(expected), 300, "all documents after the broker came back",
-             split.log)
-    assert_exactly(isolated, expected)
-    assert files_in(isolated.failed_path) == []
 
 
 def test_elasticsearch_unavailable_for_60s(stack: Settings, split: SplitPipeline, isolated: Settings) -> None:
