@@ -28,6 +28,7 @@ from newsingest.log import get_logger
 from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS, render
 from newsingest.models import DeadLetter, EnrichedArticle, RawArticle, Stage
 from newsingest.streaming.ordered import InOrderCompleter
+from newsingest.streaming.replicated_map import ReplicatedMap
 
 log = get_logger(__name__)
 
@@ -100,11 +101,13 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
     raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes)
     enriched_topic = app.topic(settings.topic_enriched, key_type=bytes, value_type=bytes)
     dlq_topic = app.topic(settings.topic_dlq, key_type=bytes, value_type=bytes)
-    # Same-story state: a global table (every worker sees every story), recovered from its changelog on
-    # restart. Tables serialize keys and values as JSON (not the app's raw default), so keys stay str. Writes
-    # pick the changelog partition by key (use_partitioner), not by the partition of the event being processed.
-    stories = app.GlobalTable(
-        f"{settings.app_id}-stories", key_type=str, value_type=str, partitions=1, use_partitioner=True
+    # Same-story state: a map every worker sees, kept in a compacted topic and recovered from it at start
+    # (streaming/replicated_map.py; not a Faust GlobalTable, whose recovery can stall after kill -9).
+    stories = ReplicatedMap(
+        settings.kafka_servers,
+        settings.topic_stories,
+        client_id=f"{settings.app_id}.stories",
+        compression=None if settings.producer_compression == "none" else settings.producer_compression,
     )
     enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
     in_flight = max(1, settings.ner_concurrency * 2)
@@ -156,8 +159,11 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         if isinstance(result, BaseException):
             await dead(dead_letter(stage=Stage.ENRICH, error=result, article_id=raw.article_id, **origin))
             return
-        await deliver(enriched_topic, raw.article_id.encode(), result.model_dump_json().encode(),
-                      "enriched-article")
+        # the story state this article changed is durable before the article can be acked
+        await asyncio.gather(
+            deliver(enriched_topic, raw.article_id.encode(), result.model_dump_json().encode(), "enriched-article"),
+            stories.flush(),
+        )
         ARTICLES_ENRICHED.inc()
         log.debug("article enriched", article_id=raw.article_id, language=result.language,
                   story_id=result.story_id)
@@ -167,6 +173,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         # Up to `in_flight` events are enriched concurrently (NER is I/O bound), but they are acked strictly
         # in arrival order, each only after its result (or dead letter) was delivered and every earlier event
         # was acked: Faust can never commit an offset whose article, or an earlier one, is still in flight.
+        await stories.start()
         async with InOrderCompleter[faust.EventT](in_flight, on_done=lambda event: event.ack()) as completer:
             async for event in stream.noack().events():
                 await completer.submit(event, process(event))
@@ -174,6 +181,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def _close_enricher(app: faust.App, **_: Any) -> None:
         await enricher.aclose()
+        await stories.stop()
 
 
 async def _send_and_wait(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:

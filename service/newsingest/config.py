@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     topic_raw: str = "news.raw"
     topic_enriched: str = "news.enriched"
     topic_dlq: str = "news.dlq"
+    topic_stories: str = Field(
+        default="news.stories",
+        description="compacted topic holding the same-story state every enrich worker reads (internal)",
+    )
     topic_partitions: int = Field(default=3, ge=1)
     topic_replication_factor: int = Field(default=1, ge=1)
     raw_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="news.raw retention")

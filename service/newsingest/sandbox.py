@@ -32,6 +32,7 @@ def isolated_settings(base: Settings, root: Path, **overrides: Any) -> Settings:
         "topic_raw": f"{ns}.news.raw",
         "topic_enriched": f"{ns}.news.enriched",
         "topic_dlq": f"{ns}.news.dlq",
+        "topic_stories": f"{ns}.news.stories",
         "index_prefix": f"{ns}-news",
         "read_alias": f"{ns}-news",
         "write_alias": f"{ns}-news-write",

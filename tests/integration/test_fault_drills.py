@@ -1,6 +1,6 @@
-"""Fault drills with the parts as separate processes: kill -9 of the watcher, the broker stopped and restarted,
-Elasticsearch away for 60 s, the inbox's disk full, 1,000 fuzzed bad files. (kill -9 of the worker process:
-tests/integration/test_pipeline_drills.py, with watcher and worker in one process.)
+"""Fault drills with the parts as separate processes: kill -9 of the watcher, kill -9 of the worker,
+Elasticsearch away for 60 s, the inbox's disk full, 1,000 fuzzed bad files (the broker stopped and restarted:
+test_zy_broker_restart.py; kill -9 of watcher and worker in one process: test_pipeline_drills.py).
 
 Each asserts the final state: every good article indexed exactly once, every bad file in ``failed/`` with a
 reason, nothing dead-lettered that should not be.
@@ -58,6 +58,22 @@ def test_kill_9_of_the_watcher_mid_run(split: SplitPipeline, isolated: Settings)
     wait_for(lambda: files_in(isolated.inbox_dir) == [], 60, "inbox emptied", split.log)
     assert_exactly(isolated, expected)
     assert len(files_in(isolated.processed_path)) == len(files)
+
+
+def test_kill_9_of_the_worker_mid_run(split: SplitPipeline, isolated: Settings) -> None:
+    """The worker (enrich agent + indexer) dies mid-batch; its replacement ends in exactly the same state."""
+    files = bbc_files(300)
+    expected = expected_ids(files)
+    drop(files, isolated.inbox_dir)
+    wait_for(lambda: count_docs(isolated) >= 30, 180, "worker under way", split.log)
+    split.worker.kill(signal.SIGKILL)
+    assert count_docs(isolated) < len(expected), "the kill came too late to test anything"
+    split.restart_worker()
+    wait_for(lambda: count_docs(isolated) >= len(expected), 300, "all documents after the restart", split.log)
+    time.sleep(2)  # anything replayed after the kill has had time to land
+    assert_exactly(isolated, expected)
+    assert len(files_in(isolated.processed_path)) == len(files)
+    assert read_topic(isolated, isolated.topic_dlq, expect=1, timeout=3) == []
 
 
 def test_elasticsearch_unavailable_for_60s(stack: Settings, split: SplitPipeline, isolated: Settings) -> None:

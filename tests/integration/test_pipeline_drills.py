@@ -28,11 +28,6 @@ from tests.integration.harness import (
 pytestmark = pytest.mark.drill
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug: a worker restarted after kill -9 sometimes never resumes consuming news.raw (Faust recovery; "
-    "seen in full-suite runs, passes alone); no data is lost or duplicated, the restart stalls",
-)
 def test_kill_9_mid_run_then_restart_gives_the_same_documents(isolated: Settings, tmp_path: Path) -> None:
     files = bbc_files(500)
     expected = expected_ids(files)

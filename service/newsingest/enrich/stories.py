@@ -1,8 +1,8 @@
 """Same story: near-duplicates (SimHash) and articles reporting one event in other words (shared entities
 plus content-word similarity within a time window).
 
-State lives in a ``MutableMapping[str, str]`` the caller provides (in the service a Faust table, so it
-survives restarts; an in-memory dict elsewhere). Values are JSON strings. Keys:
+State lives in a ``MutableMapping[str, str]`` the caller provides (in the service a ``ReplicatedMap`` kept in
+a compacted topic, so it survives restarts; an in-memory dict elsewhere). Values are JSON strings. Keys:
 
 - ``d:<ref>`` (``ref``: the first 16 hex digits of the article id): the article's record: full id, event
   interval, ingest time, sequence number, story id, duplicate_of, SimHash, content terms, entity keys and its
@@ -199,8 +199,8 @@ class StoryIndex:
     """Assigns ``story_id`` and ``duplicate_of``, keeping bounded state in ``store``.
 
     ``assign`` is synchronous and holds a lock for its read-modify-write, so concurrent enrichments stay
-    consistent; in the service call it on the event loop (Faust tables must be changed from the agent's
-    task), after computing :func:`story_features` wherever convenient.
+    consistent; in the service call it on the event loop (the replicated map is not thread-safe), after
+    computing :func:`story_features` wherever convenient.
     """
 
     def __init__(

@@ -35,6 +35,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
             {"cleanup.policy": "compact", "retention.ms": str(settings.enriched_retention_ms)},
         ),
         TopicSpec(settings.topic_dlq, 1, rf, {"retention.ms": str(settings.dlq_retention_ms)}),
+        # the enrich workers' same-story state (newsingest.streaming.replicated_map): compacted by state key,
+        # expired entries are deleted with tombstones; one partition keeps every worker's writes in one order
+        TopicSpec(
+            settings.topic_stories,
+            1,
+            rf,
+            {"cleanup.policy": "compact", "retention.ms": "-1", "min.compaction.lag.ms": "60000",
+             "delete.retention.ms": "3600000", "segment.ms": "3600000"},
+        ),
     ]
 
 
