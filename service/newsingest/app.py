@@ -110,7 +110,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         compression=None if settings.producer_compression == "none" else settings.producer_compression,
     )
     enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
-    in_flight = max(1, settings.ner_concurrency * 2)
+    in_flight = settings.enrich_max_in_flight
 
     async def deliver(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
         """Send and wait for the broker's ack, retrying while Kafka is unavailable."""
@@ -173,6 +173,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         # Up to `in_flight` events are enriched concurrently (NER is I/O bound), but they are acked strictly
         # in arrival order, each only after its result (or dead letter) was delivered and every earlier event
         # was acked: Faust can never commit an offset whose article, or an earlier one, is still in flight.
+        await enricher.warm_up()  # models and gazetteer loaded before the first article, not during it
         await stories.start()
         async with InOrderCompleter[faust.EventT](in_flight, on_done=lambda event: event.ack()) as completer:
             async for event in stream.noack().events():

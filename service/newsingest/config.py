@@ -86,6 +86,10 @@ class Settings(BaseSettings):
         default=["de", "en"], description="languages to run NER for (others get no entities rather than wrong ones)"
     )
     ner_concurrency: int = Field(default=4, ge=1, description="NER requests in flight per worker")
+    enrich_max_in_flight: int = Field(
+        default=16, ge=1,
+        description="articles one worker enriches at a time (acked in arrival order); hides NER and Kafka latency",
+    )
     ner_chunk_chars: int = Field(default=4000, ge=200, description="long texts are sent in chunks of this size")
     ner_timeout_s: float = Field(default=20.0, gt=0, description="time limit of one NER request")
     ner_corenlp_properties: dict[str, dict[str, str]] = Field(

@@ -108,6 +108,11 @@ class Enricher:
             self._gazetteer = await asyncio.to_thread(load_gazetteer, self.settings.places_min_population)
         return self._gazetteer
 
+    async def warm_up(self) -> None:
+        """Load what the first article would otherwise wait for: the gazetteer and the language model."""
+        await self.gazetteer()
+        await asyncio.to_thread(predict, "warm up the language model", k=1)
+
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
         offload = len(raw.title) + len(raw.body) > OFFLOAD_CHARS
         language = await self._cpu(offload, self._language, raw)

@@ -11,6 +11,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 SHINGLE = 3
 BITS = 64
 NEAR_DUPLICATE_BITS = 4
@@ -27,23 +29,21 @@ def shingles(tokens: Sequence[str], size: int = SHINGLE) -> Counter[str]:
 def simhash(tokens: Sequence[str]) -> int:
     """SimHash of the word shingles of ``tokens`` (0 for no tokens).
 
-    Bits are tallied per byte value (8 counter updates per shingle instead of 64 bit tests).
+    Each shingle's 64-bit digest is read big-endian (the first byte holds the highest bits); a bit of the
+    result is set when more than half of the shingles' weight has it set. The tally is one matrix product
+    over the unpacked digest bits.
     """
-    per_byte: list[Counter[int]] = [Counter() for _ in range(BITS // 8)]
-    total = 0
-    for shingle, weight in shingles(tokens).items():
-        digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=BITS // 8).digest()
-        for position, byte in enumerate(digest):
-            per_byte[position][byte] += weight
-        total += weight
-    value = 0
-    for position, counts in enumerate(per_byte):
-        shift = BITS - 8 * (position + 1)  # big-endian: the first byte holds the highest bits
-        for bit in range(8):
-            ones = sum(count for byte, count in counts.items() if (byte >> bit) & 1)
-            if 2 * ones > total:
-                value |= 1 << (shift + bit)
-    return value & _MASK
+    counted = shingles(tokens)
+    if not counted:
+        return 0
+    digests = b"".join(
+        hashlib.blake2b(shingle.encode("utf-8"), digest_size=BITS // 8).digest() for shingle in counted
+    )
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(counted), BITS // 8), axis=1)
+    weights = np.fromiter(counted.values(), dtype=np.int64, count=len(counted))
+    ones = weights @ bits  # per bit (most significant first): the weight of the shingles that have it set
+    majority = (2 * ones > int(weights.sum())).astype(np.uint8)
+    return int.from_bytes(np.packbits(majority).tobytes(), "big") & _MASK
 
 
 def to_hex(value: int) -> str:

@@ -26,7 +26,6 @@ Time: an article's event time is an interval: ``published_at`` widened to its st
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections import Counter
@@ -34,6 +33,8 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+import orjson
 
 from newsingest.enrich import simhash as sh
 from newsingest.enrich.folding import fold
@@ -44,6 +45,7 @@ from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArtic
 BLOCKING_TERMS = 8
 BLOCKING_ENTITIES = 12
 REF_CHARS = 16
+RECORD_CACHE = 50_000  # decoded article records kept (about one window of a busy feed)
 EXACT_BANDS = 4  # 16-bit bands: hashes within 3 bits share one
 MIN_DUP_TOKENS = 20
 _TYPE_WEIGHT = {EntityType.PERSON: 3.0, EntityType.ORGANISATION: 2.0, EntityType.MISC: 1.0,
@@ -220,6 +222,7 @@ class StoryIndex:
         self.max_candidates = max_candidates
         self.thresholds = thresholds or Thresholds()
         self._lock = threading.Lock()
+        self._decoded: dict[str, tuple[str, dict[str, Any]]] = {}
 
     # --- public ---------------------------------------------------------------------------------------
     def assign(self, features: StoryFeatures) -> StoryDecision:
@@ -379,15 +382,26 @@ class StoryIndex:
         self._delete(f"d:{ref}")
 
     def _record(self, ref: str) -> dict[str, Any] | None:
-        record: dict[str, Any] | None = self._get(f"d:{ref}")
+        """An article's record (read-only: records are written once and never changed in place). Decoded
+        records are cached by the identity of the stored string, so a replaced value is decoded afresh."""
+        value = self.store.get(f"d:{ref}")
+        if value is None:
+            return None
+        cached = self._decoded.get(ref)
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        record: dict[str, Any] = orjson.loads(value)
+        if len(self._decoded) >= RECORD_CACHE:
+            self._decoded.clear()
+        self._decoded[ref] = (value, record)
         return record
 
     def _get(self, key: str) -> Any:
         value = self.store.get(key)
-        return None if value is None else json.loads(value)
+        return None if value is None else orjson.loads(value)
 
     def _put(self, key: str, value: Any) -> None:
-        self.store[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        self.store[key] = orjson.dumps(value).decode()
 
     def _delete(self, key: str) -> None:
         if key in self.store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 from newsingest.config import Settings
 
@@ -16,6 +17,7 @@ def _client_kwargs(settings: Settings, request_timeout: float) -> dict[str, Any]
         "max_retries": 0,  # the writer retries with backoff itself and knows which items to retry
         "retry_on_timeout": False,
         "verify_certs": settings.elasticsearch_verify_certs,
+        "serializer": OrjsonSerializer(),  # JSON answers (bulk responses are large) decoded with orjson
     }
     if settings.elasticsearch_api_key is not None:
         kwargs["api_key"] = settings.elasticsearch_api_key.get_secret_value()

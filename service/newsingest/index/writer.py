@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, AsyncElasticsearch
@@ -86,12 +87,14 @@ class BulkWriter:
         return outcome
 
     @staticmethod
-    def _operations(items: Sequence[BulkItem]) -> list[dict[str, Any]]:
-        ops: list[dict[str, Any]] = []
+    def _operations(items: Sequence[BulkItem]) -> bytes:
+        """The bulk body as NDJSON, serialized with orjson (the client forwards bytes as they are)."""
+        lines: list[bytes] = []
         for item in items:
-            ops.append({"index": {"_id": item.doc_id}})
-            ops.append(item.document)
-        return ops
+            lines.append(orjson.dumps({"index": {"_id": item.doc_id}}))
+            lines.append(orjson.dumps(item.document))
+        lines.append(b"")
+        return b"\n".join(lines)
 
     async def _backoff(self, attempt: int, why: str, pending: int) -> int:
         delay = min(MAX_BACKOFF_S, 0.25 * 2**attempt) * (0.5 + random.random() / 2)

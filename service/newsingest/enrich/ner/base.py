@@ -148,7 +148,7 @@ def _best_cut(text: str, start: int, limit: int) -> int:
 def utf16_to_index(text: str) -> list[int] | None:
     """Map UTF-16 code-unit offsets (what Java servers report) to ``str`` indices; None when they are equal
     (the text has no characters outside the Basic Multilingual Plane)."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+    if text.isascii() or max(text) < "\U00010000":
         return None
     table: list[int] = []
     for i, char in enumerate(text):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
+import orjson
 
 from newsingest.config import Settings
 from newsingest.enrich.ner.base import EntityType, RawMention, entity_type, split_chunks, split_tag, utf16_to_index
@@ -206,7 +207,7 @@ class CoreNLPEngine:
     async def _recognise_chunk(self, text: str, language: str) -> list[RawMention]:
         body = await self._post(text, language)
         try:
-            document = json.loads(body)
+            document = orjson.loads(body)
         except ValueError as exc:
             raise CoreNLPError(f"CoreNLP at {self.url} sent no JSON: {body[:200]!r}") from exc
         mentions: list[RawMention] = []
