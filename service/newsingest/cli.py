@@ -239,6 +239,7 @@ EXTENSION_COMMANDS: list[tuple[str, str]] = [
     ("newsingest.cli_tail", "tail_cmd"),
     ("newsingest.cli_parse", "parse"),
     ("newsingest.cli_enrich", "enrich_cmd"),
+    ("newsingest.cli_settings", "settings_cmd"),
 ]
 
 

@@ -24,38 +24,49 @@ class Settings(BaseSettings):
         default=None,
         description="Kafka bootstrap servers. Unset: the local stack's broker (127.0.0.1:stack_kafka_port).",
     )
-    topic_raw: str = "news.raw"
-    topic_enriched: str = "news.enriched"
-    topic_dlq: str = "news.dlq"
+    topic_raw: str = Field(default="news.raw", description="topic of parsed articles (watcher -> enrich agent)")
+    topic_enriched: str = Field(
+        default="news.enriched",
+        description="topic of enriched articles: the published contract (enrich agent -> indexer, others)",
+    )
+    topic_dlq: str = Field(
+        default="news.dlq", description="dead letters of every stage, with the reason and the original payload"
+    )
     topic_stories: str = Field(
         default="news.stories",
         description="compacted topic holding the same-story state every enrich worker reads (internal)",
     )
-    topic_partitions: int = Field(default=3, ge=1)
-    topic_replication_factor: int = Field(default=1, ge=1)
+    topic_partitions: int = Field(
+        default=3, ge=1, description="partitions of news.raw and news.enriched when created (the unit of scale-out)"
+    )
+    topic_replication_factor: int = Field(
+        default=1, ge=1, description="replication factor of new topics (3 on a production cluster)"
+    )
     raw_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="news.raw retention")
     enriched_retention_ms: int = Field(
         default=-1, description="news.enriched retention (-1 = forever; the topic is also compacted by key)"
     )
-    dlq_retention_ms: int = Field(default=30 * 24 * 3600 * 1000)
+    dlq_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, description="news.dlq retention")
     app_id: str = Field(default="newsingest", description="Faust app id; prefix of consumer groups")
     indexer_group: str = Field(default="newsingest.indexer", description="consumer group of the indexer")
-    producer_linger_ms: int = Field(default=20, ge=0)
-    producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = "gzip"
+    producer_linger_ms: int = Field(default=20, ge=0, description="how long producers wait to fill a batch")
+    producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = Field(
+        default="gzip", description="compression of produced batches"
+    )
 
     # --- Elasticsearch -------------------------------------------------------------------------
     elasticsearch_url: str | None = Field(
         default=None, description="Elasticsearch URL. Unset: the local stack's node (127.0.0.1:stack_es_port)."
     )
-    elasticsearch_username: str | None = None
-    elasticsearch_password: SecretStr | None = None
-    elasticsearch_api_key: SecretStr | None = None
-    elasticsearch_verify_certs: bool = True
+    elasticsearch_username: str | None = Field(default=None, description="basic-auth user of an external cluster")
+    elasticsearch_password: SecretStr | None = Field(default=None, description="basic-auth password")
+    elasticsearch_api_key: SecretStr | None = Field(default=None, description="API key (instead of user and password)")
+    elasticsearch_verify_certs: bool = Field(default=True, description="verify the cluster's TLS certificate")
     index_prefix: str = Field(default="news", description="versioned indices are <prefix>-v<N>")
-    read_alias: str = "news"
-    write_alias: str = "news-write"
-    index_shards: int = Field(default=1, ge=1)
-    index_replicas: int = Field(default=0, ge=0)
+    read_alias: str = Field(default="news", description="alias searches use (all versions of the index)")
+    write_alias: str = Field(default="news-write", description="alias the indexer writes to (the current news-v<N>)")
+    index_shards: int = Field(default=1, ge=1, description="primary shards of a new index")
+    index_replicas: int = Field(default=0, ge=0, description="replicas of a new index (0 on a single node)")
 
     # --- Indexer -------------------------------------------------------------------------------
     bulk_max_docs: int = Field(default=500, ge=1, description="documents per bulk request")
@@ -65,17 +76,21 @@ class Settings(BaseSettings):
     )
 
     # --- Watcher -------------------------------------------------------------------------------
-    inbox_dir: Path = Path("inbox")
+    inbox_dir: Path = Field(default=Path("inbox"), description="the watched folder (recursive)")
     processed_dir: Path | None = Field(default=None, description="default: <inbox>/../processed")
     failed_dir: Path | None = Field(default=None, description="default: <inbox>/../failed")
     file_stable_s: float = Field(default=0.5, ge=0, description="size+mtime unchanged this long = complete")
-    max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    max_file_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="bigger files go to failed/ with the reason"
+    )
     watch_concurrency: int = Field(default=32, ge=1, description="files parsed and produced at once")
 
     # --- Enrichment ----------------------------------------------------------------------------
     enrich_timeout_s: float = Field(default=30.0, gt=0, description="time limit to enrich one article")
-    language_min_chars: int = Field(default=20, ge=1)
-    language_min_confidence: float = Field(default=0.5, ge=0, le=1)
+    language_min_chars: int = Field(default=20, ge=1, description="shorter texts get language 'und'")
+    language_min_confidence: float = Field(
+        default=0.5, ge=0, le=1, description="below this detector confidence the language is 'und' (or the file's hint)"
+    )
 
     # --- Named entities (enrich/ner) -------------------------------------------------------------
     ner_enabled: bool = Field(default=True, description="run named-entity recognition")
@@ -109,14 +124,16 @@ class Settings(BaseSettings):
 
     # --- Operations ----------------------------------------------------------------------------
     web_port: int = Field(default=6066, description="Faust web server (metrics at /metrics)")
-    web_host: str = "127.0.0.1"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["json", "console"] = "console"
-    data_dir: Path = Field(default=Path(".newsingest"), description="Faust table state and local data")
+    web_host: str = Field(default="127.0.0.1", description="address of the worker's /metrics and /health server")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="log level")
+    log_format: Literal["json", "console"] = Field(
+        default="console", description="'json': one JSON object per line; 'console': human-readable"
+    )
+    data_dir: Path = Field(default=Path(".newsingest"), description="Faust's data directory (local worker state)")
 
     # --- Search and API ------------------------------------------------------------------------
     api_host: str = Field(default="127.0.0.1", description="`newsingest serve` listens here")
-    api_port: int = Field(default=8080, ge=1, le=65535)
+    api_port: int = Field(default=8080, ge=1, le=65535, description="port of `newsingest serve` (search API and page)")
     api_key: SecretStr | None = Field(
         default=None, description="when set, /api/* needs it in the X-API-Key header (the page asks for it)"
     )
@@ -126,23 +143,29 @@ class Settings(BaseSettings):
 
     # --- Local stack (``newsingest stack``) ----------------------------------------------------
     stack_dir: Path = Field(default=PROJECT_ROOT / ".stack", description="downloads, data and logs")
-    stack_host: str = "127.0.0.1"
-    stack_kafka_port: int = 9092
-    stack_kafka_controller_port: int = 9093
-    stack_es_port: int = 9200
-    stack_es_transport_port: int = 9300
-    stack_kafka_version: str = "4.3.1"
-    stack_es_version: str = "9.3.2"
-    stack_kafka_heap: str = "512m"
-    stack_es_heap: str = "1g"
-    stack_start_timeout_s: float = Field(default=180.0, gt=0)
+    stack_host: str = Field(default="127.0.0.1", description="address the local stack binds to")
+    stack_kafka_port: int = Field(default=9092, description="local stack: Kafka broker port")
+    stack_kafka_controller_port: int = Field(default=9093, description="local stack: KRaft controller port")
+    stack_es_port: int = Field(default=9200, description="local stack: Elasticsearch HTTP port")
+    stack_es_transport_port: int = Field(default=9300, description="local stack: Elasticsearch transport port")
+    stack_kafka_version: str = Field(default="4.3.1", description="local stack: Kafka version (from Maven Central)")
+    stack_es_version: str = Field(
+        default="9.3.2", description="local stack: Elasticsearch version (from Maven Central)"
+    )
+    stack_kafka_heap: str = Field(default="512m", description="local stack: Kafka JVM heap")
+    stack_es_heap: str = Field(default="1g", description="local stack: Elasticsearch JVM heap")
+    stack_start_timeout_s: float = Field(
+        default=180.0, gt=0, description="local stack: how long `stack up` waits for each server to be healthy"
+    )
     stack_java_home: Path | None = Field(
         default=None, description="JDK for Elasticsearch (>= 21). Unset: the newest JDK found on the machine."
     )
-    stack_corenlp_port: int = 9000
-    stack_corenlp_version: str = "4.5.10"
-    stack_corenlp_heap: str = "4g"
-    stack_corenlp_threads: int = Field(default=2, ge=1)
+    stack_corenlp_port: int = Field(default=9000, description="local stack: CoreNLP server port")
+    stack_corenlp_version: str = Field(
+        default="4.5.10", description="local stack: Stanford CoreNLP version (from Maven Central)"
+    )
+    stack_corenlp_heap: str = Field(default="4g", description="local stack: CoreNLP JVM heap")
+    stack_corenlp_threads: int = Field(default=2, ge=1, description="local stack: CoreNLP server threads")
     stack_es_user: str = Field(default="newsingest", description="unprivileged user for Elasticsearch under root")
 
     @field_validator("places_min_population")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,27 @@ def test_settings_are_frozen_and_validated() -> None:
         s.topic_raw = "other"  # type: ignore[misc]
     with pytest.raises(ValidationError):
         Settings(topic_partitions=0)
+
+
+def test_every_setting_is_described_and_docs_configuration_is_current() -> None:
+    from newsingest.cli_settings import markdown
+
+    undescribed = [name for name, field in Settings.model_fields.items() if not field.description]
+    assert undescribed == []
+    docs = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+    assert docs.read_text(encoding="utf-8") == markdown(), "run: newsingest settings --markdown > docs/configuration.md"
+
+
+def test_settings_command_prints_effective_values_with_secrets_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from newsingest.cli import cli
+
+    monkeypatch.setenv("NEWSINGEST_ELASTICSEARCH_PASSWORD", "hunter2")
+    monkeypatch.setenv("NEWSINGEST_TOPIC_PARTITIONS", "7")
+    result = CliRunner().invoke(cli, ["settings"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    assert shown["topic_partitions"] == 7
+    assert shown["elasticsearch_password"] == "**********"
+    assert "hunter2" not in result.output
