@@ -30,6 +30,7 @@ IGNORED_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".downl
 RESCAN_INTERVAL_S = 30.0
 MAX_RETRY_DELAY_S = 60.0
 QUICK_LOOK_S = 0.02
+INLINE_PARSE_MAX_BYTES = 16 * 1024  # files up to this size (plain text, JSON) are parsed on the event loop
 
 Parser = Callable[[SourceFile], Sequence[RawArticle]]
 
@@ -160,8 +161,11 @@ class FolderWatcher:
                                      f"file is {size} bytes; the limit is {self.settings.max_file_bytes}",
                                      {"size": size, "limit": self.settings.max_file_bytes}))
             return
+        # Small files are read and parsed on the event loop (about a millisecond): a worker thread would only
+        # add GIL hand-overs that delay the loop. Big ones go to a thread so the loop stays responsive.
+        inline = size <= INLINE_PARSE_MAX_BYTES
         try:
-            data = await asyncio.to_thread(path.read_bytes)
+            data = path.read_bytes() if inline else await asyncio.to_thread(path.read_bytes)
         except OSError as exc:
             if not path.exists():
                 return
@@ -169,7 +173,7 @@ class FolderWatcher:
             return
         source = SourceFile(name=path.name, data=data, received_at=utcnow())
         try:
-            articles = await asyncio.to_thread(self.parser, source)
+            articles = self.parser(source) if inline else await asyncio.to_thread(self.parser, source)
         except ParseError as exc:
             self._fail(path, Failure("parse", exc.code, exc.reason, exc.detail))
             return

@@ -47,6 +47,7 @@ class ReplicatedMap(MutableMapping[str, str]):
         client_id: str,
         compression: str | None = "gzip",
         linger_ms: int = 5,
+        coalesce_s: float = 0.01,
     ) -> None:
         self.topic = topic
         self.writer_id = uuid.uuid4().hex
@@ -61,6 +62,8 @@ class ReplicatedMap(MutableMapping[str, str]):
         self._tail: asyncio.Task[None] | None = None
         self._start_lock = asyncio.Lock()
         self._last_flush: asyncio.Future[None] | None = None
+        self._gathering: asyncio.Future[None] | None = None
+        self._coalesce_s = coalesce_s
         self.started = False
         self.recovered_records = 0
 
@@ -142,16 +145,20 @@ class ReplicatedMap(MutableMapping[str, str]):
     async def flush(self) -> None:
         """Return when every write made before this call is acknowledged by the broker.
 
-        Flushes are chained: a flush also waits for the flushes started before it, because a key written
-        earlier may travel in an earlier batch. While the broker is unavailable the batch is retried with
-        backoff, sending each key's value as it is at the time of the retry."""
-        keys, self._dirty = self._dirty, set()
-        previous = self._last_flush
-        mine = asyncio.ensure_future(self._deliver(keys, previous))
-        self._last_flush = mine
-        await asyncio.shield(mine)
+        Flushes that arrive within ``coalesce_s`` of each other share one batch (a key written by several
+        articles in that time is sent once). Batches are chained: one also waits for the batches before it,
+        because a key written earlier may travel in an earlier batch. While the broker is unavailable a
+        batch is retried with backoff, sending each key's value as it is at the time of the retry."""
+        if self._gathering is None:
+            self._gathering = asyncio.ensure_future(self._deliver(self._last_flush))
+            self._last_flush = self._gathering
+        await asyncio.shield(self._gathering)
 
-    async def _deliver(self, keys: set[str], previous: asyncio.Future[None] | None) -> None:
+    async def _deliver(self, previous: asyncio.Future[None] | None) -> None:
+        if self._coalesce_s > 0:
+            await asyncio.sleep(self._coalesce_s)
+        self._gathering = None  # later writes go into the next batch
+        keys, self._dirty = self._dirty, set()
         attempt = 0
         while keys:
             try:
