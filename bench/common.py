@@ -195,7 +195,7 @@ def record(name: str, results: dict[str, Any], markdown: str, settings: Any, pat
         fh.write(f"Versions: `{json.dumps(versions(settings))}`\n\n")
         fh.write(markdown.rstrip() + "\n\n")
         fh.write(
-            "<details><summary>JSON</summary>\n\n```json\n"
-            + json.dumps(line, indent=1, default=str)
+            "<details><summary>JSON (time series left out; the printed JSON line has them)</summary>\n\n```json\n"
+            + json.dumps(without_series(line), indent=1, default=str)
             + "\n```\n</details>\n"
         )

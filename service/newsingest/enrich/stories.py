@@ -45,7 +45,7 @@ from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArtic
 BLOCKING_TERMS = 8
 BLOCKING_ENTITIES = 12
 REF_CHARS = 16
-RECORD_CACHE = 50_000  # decoded article records kept (about one window of a busy feed)
+RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
 EXACT_BANDS = 4  # 16-bit bands: hashes within 3 bits share one
 MIN_DUP_TOKENS = 20
 _TYPE_WEIGHT = {EntityType.PERSON: 3.0, EntityType.ORGANISATION: 2.0, EntityType.MISC: 1.0,

@@ -12,6 +12,8 @@ from typing import Protocol, runtime_checkable
 
 from newsingest.models import EntityType
 
+_NON_BMP = re.compile("[\U00010000-\U0010ffff]")
+
 __all__ = [
     "Chunk",
     "EntityType",
@@ -148,7 +150,7 @@ def _best_cut(text: str, start: int, limit: int) -> int:
 def utf16_to_index(text: str) -> list[int] | None:
     """Map UTF-16 code-unit offsets (what Java servers report) to ``str`` indices; None when they are equal
     (the text has no characters outside the Basic Multilingual Plane)."""
-    if text.isascii() or max(text) < "\U00010000":
+    if text.isascii() or not _NON_BMP.search(text):
         return None
     table: list[int] = []
     for i, char in enumerate(text):
