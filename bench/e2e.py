@@ -459,8 +459,8 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
     i = 0
     while time.monotonic() - start < seconds:
         due = start + i / rate
-        while time.monotonic() < due:
-            time.sleep(min(0.05, due - time.monotonic()) if due > time.monotonic() else 0)
+        while (remaining := due - time.monotonic()) > 0:
+            time.sleep(min(0.05, remaining))
         name, data = pool[i % len(pool)]
         if i >= len(pool):  # the corpus is exhausted: make the text a new article
             data += f"\n\nSteady-load copy {i // len(pool)}.".encode()
