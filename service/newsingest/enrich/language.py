@@ -43,6 +43,19 @@ def predict(text: str, k: int = 3) -> list[tuple[str, float]]:
     return [(label.removeprefix(_LABEL), float(min(1.0, prob))) for label, prob in zip(labels, probs, strict=True)]
 
 
+def _has_letters(text: str, wanted: int) -> bool:
+    """True when ``text`` has at least ``wanted`` letters (stops counting there: articles are long)."""
+    if wanted <= 0:
+        return True
+    count = 0
+    for char in text:
+        if char.isalpha():
+            count += 1
+            if count >= wanted:
+                return True
+    return False
+
+
 def detect_language(
     text: str, *, hint: str | None = None, min_chars: int = 20, min_confidence: float = 0.5
 ) -> LanguageResult:
@@ -53,8 +66,7 @@ def detect_language(
     - a language hint from the file is used only when the detector itself is not confident, and only if the
       detector does not clearly contradict it.
     """
-    letters = sum(ch.isalpha() for ch in text)
-    candidates = predict(text) if letters >= min_chars else []
+    candidates = predict(text) if _has_letters(text, min_chars) else []
     if candidates and candidates[0][1] >= min_confidence:
         code, prob = candidates[0]
         return LanguageResult(code, round(prob, 4))
