@@ -67,6 +67,21 @@ def parse_all(files: Files) -> tuple[dict[str, list[str]], list[RawArticle]]:
     return ids, list(seen.values())
 
 
+#: every pipeline process the benchmark started; whatever still runs is stopped when it ends, even on an error
+LAUNCHED: list[PipelineProcess] = []
+
+
+def launch(process: PipelineProcess) -> PipelineProcess:
+    LAUNCHED.append(process.start())
+    return process
+
+
+def stop_launched() -> None:
+    for process in LAUNCHED:
+        with contextlib.suppress(Exception):
+            process.stop()
+
+
 def wait_ready(process: PipelineProcess, markers: tuple[str, ...], timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -178,7 +193,7 @@ def run_e2e(
     settings.inbox_dir.mkdir(parents=True)
     expected = {a for ids in file_ids.values() for a in ids}
     progress(f"e2e ({mode}): {len(files)} files, {len(expected)} distinct articles")
-    process = PipelineProcess(settings, root / f"{mode}.log").start()
+    process = launch(PipelineProcess(settings, root / f"{mode}.log"))
     wait_ready(process, ("indexer started", "watching inbox"))
     warm_up(settings)
     assert process.proc is not None
@@ -396,12 +411,12 @@ def run_scale(
     settings.inbox_dir.mkdir(parents=True)
     expected = {a for ids in file_ids.values() for a in ids}
     progress(f"scale-out: watch + {workers} worker(s), {len(files)} files")
-    procs = {"watcher": PipelineProcess(settings, root / f"scale-{workers}-watch.log", ("watch",)).start()}
+    procs = {"watcher": launch(PipelineProcess(settings, root / f"scale-{workers}-watch.log", ("watch",)))}
     for i in range(workers):
         worker_settings = settings.model_copy(update={"web_port": free_port()})
-        procs[f"worker{i + 1}"] = PipelineProcess(
-            worker_settings, root / f"scale-{workers}-w{i}.log", ("worker",)
-        ).start()
+        procs[f"worker{i + 1}"] = launch(
+            PipelineProcess(worker_settings, root / f"scale-{workers}-w{i}.log", ("worker",))
+        )
     for name, proc in procs.items():
         if name.startswith("worker"):
             wait_ready(proc, ("indexer started",))
@@ -441,7 +456,7 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
     settings = isolated_settings(base, root / "steady", file_stable_s=0.1, bulk_max_wait_s=0.2)
     settings.inbox_dir.mkdir(parents=True)
     progress(f"steady load: {rate:.1f} files/s for {seconds:.0f}s")
-    process = PipelineProcess(settings, root / "steady.log").start()
+    process = launch(PipelineProcess(settings, root / "steady.log"))
     wait_ready(process, ("indexer started", "watching inbox"))
     warm_up(settings)
     assert process.proc is not None
@@ -608,4 +623,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        stop_launched()
