@@ -27,6 +27,7 @@ from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
 from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS, render
 from newsingest.models import DeadLetter, EnrichedArticle, RawArticle, Stage
+from newsingest.shutdown import arm_shutdown_deadline
 from newsingest.streaming.ordered import InOrderCompleter
 from newsingest.streaming.replicated_map import ReplicatedMap
 
@@ -290,8 +291,13 @@ def run_without_faust(settings: Settings, *, index: bool, watch: bool, web: bool
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        def on_signal() -> None:
+            if not stop.is_set():
+                arm_shutdown_deadline(settings.shutdown_timeout_s, process="indexer/watcher")
+            stop.set()
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
         runners = [r for r, wanted in ((_run_indexer, index), (_run_watcher, watch)) if wanted]
         tasks = [asyncio.create_task(runner(settings, stop)) for runner in runners]
         server = _metrics_server(settings) if web else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -139,6 +140,7 @@ def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool)
 
     from newsingest.app import create_app
     from newsingest.kafka.topics import ensure_topics
+    from newsingest.shutdown import arm_shutdown_deadline
 
     try:
         asyncio.run(asyncio.wait_for(ensure_topics(settings), timeout=60))
@@ -155,6 +157,11 @@ def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool)
     class Worker(faust.Worker):
         def _setup_logging(self) -> None:  # keep newsingest's structured logging for faust/mode too
             configure_logging(settings.log_level, settings.log_format)
+
+        def _schedule_shutdown(self, signum: signal.Signals) -> None:
+            if not self._signal_stop_time:  # the first signal starts the deadline
+                arm_shutdown_deadline(settings.shutdown_timeout_s, process="worker")
+            super()._schedule_shutdown(signum)
 
     Worker(app, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False).execute_from_commandline()
 

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
 
     # --- Enrichment ----------------------------------------------------------------------------
     enrich_timeout_s: float = Field(default=30.0, gt=0, description="time limit to enrich one article")
+    shutdown_timeout_s: float = Field(
+        default=60.0, gt=0,
+        description="after SIGINT/SIGTERM, exit at the latest after this long (e.g. while Kafka is unreachable);"
+        " nothing is lost: uncommitted articles are consumed again on restart",
+    )
     language_min_chars: int = Field(default=20, ge=1, description="shorter texts get language 'und'")
     language_min_confidence: float = Field(
         default=0.5, ge=0, le=1, description="below this detector confidence the language is 'und' (or the file's hint)"

@@ -1,0 +1,31 @@
+"""A deadline for a clean shutdown: when finishing the in-flight work takes too long (typically because
+Kafka or Elasticsearch is unreachable, so a flush or a commit can never complete), the process exits anyway.
+
+Exiting early loses nothing: offsets are committed only after their articles were delivered or indexed, so
+what was in flight is consumed again after a restart (and ``_id = article_id`` keeps it from being indexed
+twice)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from newsingest.log import get_logger
+
+log = get_logger(__name__)
+
+EXIT_CODE = 3
+
+
+def arm_shutdown_deadline(seconds: float, *, process: str) -> threading.Timer:
+    """Start the clock (call it when the stop signal arrives); the process exits after ``seconds``."""
+
+    def expire() -> None:
+        log.error("shutdown deadline passed; exiting without waiting for the rest (in-flight articles are "
+                  "consumed again on restart)", process=process, deadline_s=seconds, exit_code=EXIT_CODE)
+        os._exit(EXIT_CODE)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    return timer
