@@ -12,7 +12,7 @@ from typing import Any
 import click
 from pydantic import SecretStr
 
-from newsingest.config import Settings
+from newsingest.config import PROJECT_ROOT, Settings
 
 ENV_PREFIX = "NEWSINGEST_"
 
@@ -36,6 +36,8 @@ def _default(field: Any) -> str:
     value = field.default
     if value is None:
         return "unset"
+    if isinstance(value, Path) and value.is_absolute() and value.is_relative_to(PROJECT_ROOT):
+        return f"`<checkout>/{value.relative_to(PROJECT_ROOT)}`"  # the same on every machine
     return f"`{json.dumps(_shown(value), ensure_ascii=False)}`"
 
 
