@@ -50,6 +50,43 @@ def isolated_settings(base: Settings, root: Path, **overrides: Any) -> Settings:
     return base.model_copy(update=fields)
 
 
+def remove_namespace(settings: Settings) -> None:
+    """Delete what an isolated namespace left on the stack: its topics (Faust's internal ones included),
+    indices and consumer groups. Best effort: a stack that is down or restarting is left as it is."""
+    import asyncio
+    import contextlib
+
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from newsingest.index.client import sync_client
+
+    ns = settings.app_id.split(".", 1)[0]  # isolated_settings prefixes every name with it
+
+    async def kafka() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000)
+        await admin.start()
+        try:
+            topics = [t for t in await admin.list_topics() if t.startswith(f"{ns}.")]
+            if topics:
+                await admin.delete_topics(topics)
+            groups = [g for g, *_ in await admin.list_consumer_groups() if g.startswith(f"{ns}.")]
+            if groups:
+                with contextlib.suppress(Exception):  # groups still shutting down cannot be deleted yet
+                    await admin.delete_consumer_groups(groups)
+        finally:
+            await admin.close()
+
+    with contextlib.suppress(Exception):
+        asyncio.run(asyncio.wait_for(kafka(), timeout=30))
+    with contextlib.suppress(Exception):
+        es = sync_client(settings)
+        try:
+            for index in es.indices.get(index=f"{settings.index_prefix}-*", expand_wildcards="all"):
+                es.indices.delete(index=index)
+        finally:
+            es.close()
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that gives a subprocess these settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSINGEST_")}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsingest.config import Settings
+from newsingest.sandbox import remove_namespace
 from newsingest.stack.manager import stack_up
 from tests.integration.harness import PipelineProcess, SplitPipeline, isolated_settings
 
@@ -28,11 +29,12 @@ def stack() -> Settings:
 
 
 @pytest.fixture
-def isolated(stack: Settings, tmp_path: Path) -> Settings:
+def isolated(stack: Settings, tmp_path: Path) -> Iterator[Settings]:
     """Settings with topics, index, aliases and folders of this test's own."""
     settings = isolated_settings(stack, tmp_path)
     settings.inbox_dir.mkdir(parents=True)
-    return settings
+    yield settings
+    remove_namespace(settings)  # topics, indices and groups of the test, so repeated runs do not pile up
 
 
 @pytest.fixture
