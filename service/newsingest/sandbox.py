@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -61,6 +62,8 @@ def remove_namespace(settings: Settings) -> None:
     from newsingest.index.client import sync_client
 
     ns = settings.app_id.split(".", 1)[0]  # isolated_settings prefixes every name with it
+    if not re.fullmatch(r"t[0-9a-f]{10}", ns) or not settings.index_prefix.startswith(f"{ns}-"):
+        raise ValueError(f"not an isolated namespace (refusing to delete anything): app_id={settings.app_id!r}")
 
     async def kafka() -> None:
         admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000)
