@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsingest.ingest.scan import is_ignored_name, iter_inbox_files
+from newsingest.ingest.scan import is_ignored_name, iter_folder_files, iter_inbox_files
 
 
 def _names(inbox: Path) -> set[bytes]:
@@ -90,20 +90,13 @@ def test_hidden_and_temporary_folders_and_files_are_skipped(tmp_path: Path) -> N
     assert _names(tmp_path) == {b"ok.txt"}
 
 
-def test_the_walk_is_lazy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_walk_is_lazy(tmp_path: Path) -> None:
     for i in range(20):
         (tmp_path / f"d{i}").mkdir()
         (tmp_path / f"d{i}" / "x.txt").write_text("x")
     (tmp_path / "top.txt").write_text("x")
     listed: list[bytes] = []
-    real_scandir = os.scandir
-
-    def scandir(path: bytes) -> object:
-        listed.append(path)
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
-    walk = iter_inbox_files(tmp_path)
+    walk = iter_inbox_files(tmp_path, on_folder=listed.append)
     assert next(walk).path == tmp_path / "top.txt"
     assert listed == [os.fsencode(tmp_path)]  # no sub-folder was read before the first file came
     assert len(list(walk)) == 20
@@ -114,16 +107,25 @@ def test_an_unlistable_folder_is_skipped(tmp_path: Path, monkeypatch: pytest.Mon
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "x.txt").write_text("x")
     (tmp_path / "ok.txt").write_text("x")
-    real_scandir = os.scandir
+    real_open = os.open
     locked = os.fsencode(tmp_path / "locked")
 
-    def scandir(path: bytes) -> object:
+    def refusing_open(path: bytes, flags: int, *args: object, **kwargs: object) -> int:
         if path == locked:
             raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(os, "open", refusing_open)
     assert _names(tmp_path) == {b"ok.txt"}
+
+
+def test_a_folder_below_the_inbox_is_walked_only_when_it_is_no_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert [e.path for e in iter_folder_files(tmp_path / "real")] == [tmp_path / "real" / "a.txt"]
+    assert list(iter_folder_files(tmp_path / "link")) == []
+    assert list(iter_folder_files(tmp_path / "missing")) == []
 
 
 def test_a_missing_inbox_yields_nothing(tmp_path: Path) -> None:
