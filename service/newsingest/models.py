@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 ArticleId = Annotated[
     str,
@@ -50,7 +50,13 @@ class DatePrecision(StrEnum):
 class Provenance(_Message):
     """Where an article came from."""
 
-    file_name: str = Field(description="file name as dropped into the inbox")
+    file_name: str = Field(
+        description="file name as dropped into the inbox, in a readable form: bytes that are not UTF-8 appear as "
+        "\\xNN, control characters escaped (see file_name_b64 for the exact name)"
+    )
+    file_name_b64: str | None = Field(
+        default=None, description="the file name's exact bytes, base64 (standard alphabet); since 1.1.0"
+    )
     file_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the file's bytes")
     file_size: int = Field(ge=0, description="size of the file in bytes")
     media_type: str = Field(description="detected media type, e.g. text/plain, application/json")

@@ -41,6 +41,15 @@ async def existing_versions(es: AsyncElasticsearch, settings: Settings) -> list[
     return sorted(v for name in found if (v := index_version(settings, name)) is not None)
 
 
+def _lacks(present: dict[str, Any] | None, spec: dict[str, Any]) -> bool:
+    """True when the index lacks the field, or an object field lacks one of its sub-fields (put as a whole:
+    Elasticsearch merges the object's properties, so the existing ones stay as they are)."""
+    if present is None:
+        return True
+    wanted = spec.get("properties")
+    return bool(wanted) and not set(wanted) <= set(present.get("properties", {}))
+
+
 async def add_new_fields(es: AsyncElasticsearch, index: str) -> list[str]:
     """Add the fields that the current template has and ``index`` (built from an older one) lacks.
 
@@ -49,7 +58,7 @@ async def add_new_fields(es: AsyncElasticsearch, index: str) -> list[str]:
     """
     mapping = (await es.indices.get_mapping(index=index)).body[index]["mappings"]
     present = mapping.get("properties", {})
-    missing = {name: spec for name, spec in mappings()["properties"].items() if name not in present}
+    missing = {name: spec for name, spec in mappings()["properties"].items() if _lacks(present.get(name), spec)}
     if missing:
         await es.indices.put_mapping(index=index, properties=missing)
     built_with = mapping.get("_meta", {}).get("template_version")

@@ -23,7 +23,7 @@ from typing import Any
 
 from newsingest.config import PROJECT_ROOT, Settings
 
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 
 #: ISO 639-1 code (639-3 where there is none) -> analyzer of Elasticsearch's analysis-common module (the local
 #: stack's analysis plugin registers the same names). Languages not listed get only the standard fields.
@@ -143,6 +143,7 @@ def mappings() -> dict[str, Any]:
         "provenance": {
             "properties": {
                 "file_name": _KEYWORD,
+                "file_name_b64": _KEYWORD,
                 "file_sha256": _KEYWORD,
                 "file_size": {"type": "long"},
                 "media_type": _KEYWORD,

@@ -1,14 +1,20 @@
-"""Where a file goes after the watcher is done with it: ``processed/`` or ``failed/`` with a reason file."""
+"""Where a file goes after the watcher is done with it: ``processed/`` or ``failed/`` with a reason file.
+
+Both keep the file's original name (its exact bytes); the reason record names it twice: ``file`` readable
+(``ingest/names.py``'s display form) and ``file_b64`` lossless.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsingest.ingest.names import display_name, lossless_name
 from newsingest.models import utcnow
 
 
@@ -16,22 +22,38 @@ from newsingest.models import utcnow
 class Failure:
     """Why a file could not be ingested: written next to it as ``<name>.error.json``."""
 
-    stage: str  # "read", "parse", "size"
+    stage: str  # "read", "size", "parse", "produce", "file"
     code: str
     reason: str
     detail: dict[str, Any]
 
     def as_json(self, file: Path, size: int | None, failed_at: datetime) -> str:
         record = {
-            "file": file.name,
+            "file": display_name(file.name),
+            "file_b64": lossless_name(file.name),
             "stage": self.stage,
             "code": self.code,
-            "reason": self.reason,
-            "detail": self.detail,
+            "reason": _encodable(self.reason),
+            "detail": _encodable(self.detail),
             "size": size,
             "failed_at": failed_at.isoformat(),
         }
         return json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def _encodable(value: Any) -> Any:
+    """``value`` with every string made UTF-8-encodable (e.g. an OS error message quoting a non-UTF-8 name)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return display_name(value)
+        return value
+    if isinstance(value, dict):
+        return {str(_encodable(k)): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def unique_target(target: Path) -> Path:
@@ -70,14 +92,17 @@ def file_failed(path: Path, inbox: Path, failed_root: Path, failure: Failure) ->
 
     The record is written first: when it cannot be (a full disk), nothing has moved and the caller retries.
     """
-    size = path.stat().st_size if path.exists() else None
+    try:
+        size: int | None = path.lstat().st_size
+    except OSError:
+        size = None
     target = _target(path, inbox, failed_root)
     error_file = target.with_name(target.name + ".error.json")
     try:
-        error_file.write_text(failure.as_json(path, size, utcnow()))
+        error_file.write_text(failure.as_json(path, size, utcnow()), encoding="utf-8")
     except OSError:
         error_file.unlink(missing_ok=True)
         raise
-    if path.exists():
+    if os.path.lexists(path):
         shutil.move(str(path), str(target))
     return target

@@ -16,7 +16,10 @@ from __future__ import annotations
 import base64
 import os
 import unicodedata
+from collections.abc import Sequence
 from pathlib import PurePath
+
+from newsingest.models import RawArticle
 
 NameLike = str | bytes | PurePath
 
@@ -59,3 +62,12 @@ def is_plain(name: NameLike) -> bool:
     """True when the display form is the name itself (valid UTF-8 without control characters)."""
     raw = fs_bytes(name)
     return display_name(raw).encode("utf-8") == raw
+
+
+def with_lossless_name(articles: Sequence[RawArticle], name: NameLike) -> list[RawArticle]:
+    """``articles`` with ``provenance.file_name_b64`` set to the lossless form of ``name``."""
+    b64 = lossless_name(name)
+    return [
+        article.model_copy(update={"provenance": article.provenance.model_copy(update={"file_name_b64": b64})})
+        for article in articles
+    ]
