@@ -167,7 +167,11 @@ class FolderWatcher:
             del self._given_up[path]
         self._pending.add(path)
         self.idle.clear()
-        await self._queue.put(path)
+        try:
+            await self._queue.put(path)
+        except asyncio.CancelledError:  # stopping while the queue was full: it was never queued
+            self._pending.discard(path)
+            raise
 
     async def _worker(self) -> None:
         while True:
