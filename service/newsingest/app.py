@@ -7,17 +7,18 @@ Agents and services:
 - service ``indexer`` (``news.enriched`` -> Elasticsearch): a plain aiokafka consumer with manual commits.
 - service ``watcher`` (inbox -> ``news.raw``), in ``newsingest run`` and ``newsingest watch``.
 - web server on ``web_host:web_port`` with ``/metrics`` (Prometheus) and ``/health``.
+
+Every part runs under the process's :class:`~newsingest.runtime.supervisor.Supervisor` (crash-only: a part that
+dies ends the process with exit code 70); the parts other than the agent live in ``runtime/parts.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import faust
-from mode import Service
 from pydantic import ValidationError
 
 from newsingest.config import Settings
@@ -25,19 +26,28 @@ from newsingest.enrich.pipeline import Enricher
 from newsingest.kafka.dlq import dead_letter
 from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
-from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS, render
+from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_SECONDS
 from newsingest.models import DeadLetter, EnrichedArticle, RawArticle, Stage
-from newsingest.shutdown import arm_shutdown_deadline
+from newsingest.runtime.faults import parse_faults
+from newsingest.runtime.parts import loop_service, run_indexer, run_watcher, web_service
+from newsingest.runtime.retry import retrying
+from newsingest.runtime.supervisor import Supervisor
+from newsingest.runtime.tail import inject_into_tail, tail_task
 from newsingest.streaming.ordered import InOrderCompleter
 from newsingest.streaming.replicated_map import ReplicatedMap
 
 log = get_logger(__name__)
 
-SEND_RETRY_MAX_S = 30.0
-
 
 def create_app(
-    settings: Settings, *, enrich: bool = True, index: bool = True, watch: bool = False, web: bool = True
+    settings: Settings,
+    supervisor: Supervisor,
+    *,
+    enrich: bool = True,
+    index: bool = True,
+    watch: bool = False,
+    web: bool = True,
+    refresh: Callable[[], None] | None = None,
 ) -> faust.App:
     app = faust.App(
         f"{settings.app_id}.enrich",
@@ -58,21 +68,21 @@ def create_app(
         stream_ack_cancelled_tasks=False,
         stream_wait_empty=True,
         broker_commit_interval=1.0,
-        web_enabled=web,
+        web_enabled=False,  # our own web part serves /health and /metrics (runtime/parts.py)
         web_host=settings.web_host,
         web_port=settings.web_port,
     )
     if enrich:
-        _add_enrich_agent(app, settings)
+        _add_enrich_agent(app, settings, supervisor)
     if index:
-        app.service(_service_class("IndexerService", _run_indexer, settings))
+        supervisor.register("indexer")
+        app.service(loop_service("indexer", run_indexer, settings, supervisor))
     if watch:
-        app.service(_service_class("WatcherService", _run_watcher, settings))
+        supervisor.register("watcher")
+        app.service(loop_service("watcher", run_watcher, settings, supervisor))
     if web:
-        from faust.contrib.asgi import serve_asgi
-
-        serve_asgi(app, MetricsApp(), host=settings.web_host, port=settings.web_port, log_level="warning",
-                   interface="asgi3", lifespan="off")
+        supervisor.register("web")
+        app.service(web_service(settings, supervisor, refresh))
     return app
 
 
@@ -96,7 +106,7 @@ def is_outage(exc: BaseException) -> bool:
     return False
 
 
-def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
+def _add_enrich_agent(app: faust.App, settings: Settings, supervisor: Supervisor) -> None:
     from newsingest.enrich.ner.factory import build_engine
 
     raw_topic = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes)
@@ -112,10 +122,14 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
     )
     enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
     in_flight = settings.enrich_max_in_flight
+    fault = parse_faults(settings.test_fault)
+    enrich_fault, tail_fault = fault.get("enrich"), fault.get("stories-tail")
+    supervisor.register("enrich")
+    supervisor.register("stories-tail")
 
     async def deliver(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
         """Send and wait for the broker's ack, retrying while Kafka is unavailable."""
-        await _retrying(
+        await retrying(
             lambda: _send_and_wait(topic, key, value, schema), what=f"send to {topic.get_topic_name()}"
         )
 
@@ -168,20 +182,42 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
         ARTICLES_ENRICHED.inc()
         log.debug("article enriched", article_id=raw.article_id, language=result.language,
                   story_id=result.story_id)
+        if enrich_fault is not None:
+            enrich_fault.tick()
+
+    async def supervised(event: faust.EventT) -> None:
+        """``process`` reports its own crash at once (the completer would only raise it at the next event)."""
+        try:
+            await process(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            supervisor.fail("enrich", exc)
+            raise
 
     @app.agent(raw_topic, name="enrich", concurrency=1)
     async def enrich_agent(stream: faust.StreamT[Any]) -> None:
         # Up to `in_flight` events are enriched concurrently (NER is I/O bound), but they are acked strictly
         # in arrival order, each only after its result (or dead letter) was delivered and every earlier event
         # was acked: Faust can never commit an offset whose article, or an earlier one, is still in flight.
+        # A crash of the agent (or of the story-state tail) ends the process: Faust would log it, restart the
+        # actor and keep a worker that looks alive (runtime/supervisor.py).
+        await supervisor.run("enrich", consume(stream))
+
+    async def consume(stream: faust.StreamT[Any]) -> None:
         await enricher.warm_up()  # models and gazetteer loaded before the first article, not during it
         await stories.start()
+        supervisor.watch("stories-tail", tail_task(stories))
+        if tail_fault is not None:
+            inject_into_tail(stories, tail_fault)
+        supervisor.running("enrich")
         async with InOrderCompleter[faust.EventT](in_flight, on_done=lambda event: event.ack()) as completer:
             async for event in stream.noack().events():
-                await completer.submit(event, process(event))
+                await completer.submit(event, supervised(event))
 
     @app.on_before_shutdown.connect  # type: ignore[misc]
     async def _close_enricher(app: faust.App, **_: Any) -> None:
+        supervisor.begin_stop()
         await enricher.aclose()
         await stories.stop()
 
@@ -189,156 +225,3 @@ def _add_enrich_agent(app: faust.App, settings: Settings) -> None:
 async def _send_and_wait(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:
     pending = await topic.send(key=key, value=value, headers=message_headers(schema), force=True)
     await pending
-
-
-async def _retrying(action: Callable[[], Awaitable[object]], *, what: str, stop: asyncio.Event | None = None) -> bool:
-    """Run ``action`` until it succeeds (True) or ``stop`` is set (False), backing off between attempts."""
-    attempt = 0
-    while stop is None or not stop.is_set():
-        try:
-            await action()
-            return True
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            attempt += 1
-            delay = min(SEND_RETRY_MAX_S, 0.5 * 2**attempt)
-            log.warning("failed; retrying", what=what, attempt=attempt, retry_in_s=delay,
-                        error=f"{type(exc).__name__}: {exc}")
-            if stop is None:
-                await asyncio.sleep(delay)
-            else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=delay)
-    return False
-
-
-# --- services: indexer and watcher -------------------------------------------------------------------
-Runner = Callable[[Settings, asyncio.Event], Awaitable[None]]
-
-
-class _LoopService(Service):
-    """Runs one long-lived coroutine; on stop it sets the stop event and lets the loop finish its batch."""
-
-    settings: Settings
-    runner: Runner
-
-    async def on_start(self) -> None:
-        self._stop_event = asyncio.Event()
-        self._task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        try:
-            await type(self).runner(self.settings, self._stop_event)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("service crashed; stopping the worker", service=type(self).__name__)
-            asyncio.get_running_loop().call_soon(_crash)
-
-    async def on_stop(self) -> None:
-        self._stop_event.set()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=40)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-
-
-def _crash() -> None:
-    raise SystemExit(1)
-
-
-def _service_class(name: str, runner: Runner, settings: Settings) -> type[Service]:
-    return type(name, (_LoopService,), {"settings": settings, "runner": staticmethod(runner)})
-
-
-async def _run_indexer(settings: Settings, stop: asyncio.Event) -> None:
-    from newsingest.index.client import async_client
-    from newsingest.index.indexer import Indexer
-    from newsingest.index.setup import ensure_index
-    from newsingest.ingest.producer import raw_producer
-
-    es = async_client(settings)
-    dlq_producer = raw_producer(settings)
-    await dlq_producer.start()
-    try:
-        if await _retrying(lambda: ensure_index(es, settings), what="create index template and aliases", stop=stop):
-            await Indexer(settings, es, dlq_producer, stop).run()
-    finally:
-        await dlq_producer.stop()
-        await es.close()
-
-
-async def _run_watcher(settings: Settings, stop: asyncio.Event) -> None:
-    from newsingest.ingest.producer import ArticleProducer
-    from newsingest.ingest.watcher import FolderWatcher
-
-    producer = ArticleProducer(settings)
-    await producer.start()
-    try:
-        await FolderWatcher(settings, producer).run(stop)
-    finally:
-        await producer.stop()
-
-
-# --- without Faust: the indexer and/or the watcher alone -------------------------------------------------
-def run_without_faust(settings: Settings, *, index: bool, watch: bool, web: bool = True) -> None:
-    """Run the indexer and/or the watcher (no enrich agent, so no Faust consumer) until SIGINT/SIGTERM."""
-    import signal
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        def on_signal() -> None:
-            if not stop.is_set():
-                arm_shutdown_deadline(settings.shutdown_timeout_s, process="indexer/watcher")
-            stop.set()
-
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, on_signal)
-        runners = [r for r, wanted in ((_run_indexer, index), (_run_watcher, watch)) if wanted]
-        tasks = [asyncio.create_task(runner(settings, stop)) for runner in runners]
-        server = _metrics_server(settings) if web else None
-        web_task = asyncio.create_task(server.serve()) if server else None
-        stopper = asyncio.create_task(stop.wait())
-        await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
-        stop.set()
-        results = await asyncio.gather(*tasks, return_exceptions=True)
-        if server and web_task:
-            server.should_exit = True
-            await web_task
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-
-    asyncio.run(main())
-
-
-def _metrics_server(settings: Settings) -> Any:
-    import uvicorn
-    from faust.contrib.asgi import _disable_signal_handling
-
-    config = uvicorn.Config(MetricsApp(), host=settings.web_host, port=settings.web_port, log_level="warning",
-                            lifespan="off", interface="asgi3")
-    server = uvicorn.Server(config)
-    _disable_signal_handling(server)
-    return server
-
-
-# --- web: /metrics and /health ------------------------------------------------------------------------
-class MetricsApp:
-    """A minimal ASGI app: ``/metrics`` in the Prometheus text format and ``/health``."""
-
-    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
-        if scope["type"] != "http":
-            return
-        if scope["path"] == "/metrics":
-            status, body, ctype = 200, render(), b"text/plain; version=0.0.4; charset=utf-8"
-        elif scope["path"] == "/health":
-            status, body, ctype = 200, b'{"status":"ok"}', b"application/json"
-        else:
-            status, body, ctype = 404, b"not found", b"text/plain"
-        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", ctype)]})
-        await send({"type": "http.response.body", "body": body})

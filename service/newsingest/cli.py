@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from pathlib import Path
 
@@ -132,38 +131,11 @@ def schemas_check_compat(do_release: bool) -> None:
 
 
 # --- pipeline ---------------------------------------------------------------------------------------
-def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool) -> None:
-    """Create the topics, then run a Faust worker with the chosen parts until SIGINT/SIGTERM."""
-    import asyncio
+def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str) -> None:
+    """Create the topics, then run the chosen parts until SIGINT/SIGTERM, or until one of them crashes (exit 70)."""
+    from newsingest.runtime.launch import start_worker
 
-    import faust
-
-    from newsingest.app import create_app
-    from newsingest.kafka.topics import ensure_topics
-    from newsingest.shutdown import arm_shutdown_deadline
-
-    try:
-        asyncio.run(asyncio.wait_for(ensure_topics(settings), timeout=60))
-    except Exception as exc:
-        click.echo(f"error: cannot reach Kafka at {settings.kafka_servers}: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(1)
-    if not enrich:  # no agent means no Faust consumer: run the other parts on plain asyncio
-        from newsingest.app import run_without_faust
-
-        run_without_faust(settings, index=index, watch=watch)
-        return
-    app = create_app(settings, enrich=enrich, index=index, watch=watch)
-
-    class Worker(faust.Worker):
-        def _setup_logging(self) -> None:  # keep newsingest's structured logging for faust/mode too
-            configure_logging(settings.log_level, settings.log_format)
-
-        def _schedule_shutdown(self, signum: signal.Signals) -> None:
-            if not self._signal_stop_time:  # the first signal starts the deadline
-                arm_shutdown_deadline(settings.shutdown_timeout_s, process="worker")
-            super()._schedule_shutdown(signum)
-
-    Worker(app, loglevel=settings.log_level.lower(), quiet=True, redirect_stdouts=False).execute_from_commandline()
+    start_worker(settings, enrich=enrich, index=index, watch=watch, process=process)
 
 
 def _with_inbox(ctx: click.Context, inbox: Path | None) -> Settings:
@@ -179,7 +151,7 @@ def _with_inbox(ctx: click.Context, inbox: Path | None) -> Settings:
 @click.pass_context
 def run_cmd(ctx: click.Context, inbox: Path | None) -> None:
     """Watcher + enrich agent + indexer in one foreground process; Ctrl-C stops cleanly."""
-    _start_worker(_with_inbox(ctx, inbox), enrich=True, index=True, watch=True)
+    _start_worker(_with_inbox(ctx, inbox), enrich=True, index=True, watch=True, process="run")
 
 
 @cli.command("worker")
@@ -188,7 +160,7 @@ def run_cmd(ctx: click.Context, inbox: Path | None) -> None:
 @click.pass_context
 def worker_cmd(ctx: click.Context, no_index: bool, no_enrich: bool) -> None:
     """Enrich agent + indexer (scale out by starting more workers)."""
-    _start_worker(_settings(ctx), enrich=not no_enrich, index=not no_index, watch=False)
+    _start_worker(_settings(ctx), enrich=not no_enrich, index=not no_index, watch=False, process="worker")
 
 
 @cli.command("watch")
@@ -196,7 +168,7 @@ def worker_cmd(ctx: click.Context, no_index: bool, no_enrich: bool) -> None:
 @click.pass_context
 def watch_cmd(ctx: click.Context, inbox: Path | None) -> None:
     """Only the inbox watcher and producer (metrics on the web port too)."""
-    _start_worker(_with_inbox(ctx, inbox), enrich=False, index=False, watch=True)
+    _start_worker(_with_inbox(ctx, inbox), enrich=False, index=False, watch=True, process="watch")
 
 
 @cli.command("ingest")
@@ -247,6 +219,8 @@ EXTENSION_COMMANDS: list[tuple[str, str]] = [
     ("newsingest.cli_parse", "parse"),
     ("newsingest.cli_enrich", "enrich_cmd"),
     ("newsingest.cli_settings", "settings_cmd"),
+    ("newsingest.cli_status", "status_cmd"),
+    ("newsingest.cli_failed", "failed_group"),
 ]
 
 

@@ -1,4 +1,9 @@
-"""Structured logging: one event per line, with the file or article id it concerns."""
+"""Structured logging: one event per line, with the file or article id it concerns.
+
+Exceptions are rendered in full: with ``NEWSINGEST_LOG_FORMAT=json`` a ``log.exception(...)`` line (or a standard
+library record with ``exc_info``, e.g. from faust or aiokafka) carries the whole traceback as text in its
+``exception`` field; the console format prints it below the line.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +20,12 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
-    )
+    final: list[structlog.types.Processor]
+    if fmt == "json":
+        # exc_info (True, an exception or a sys.exc_info() tuple) -> "exception": the formatted traceback
+        final = [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+    else:
+        final = [structlog.dev.ConsoleRenderer(colors=False)]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -28,7 +36,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
         )
     )
     root = logging.getLogger()

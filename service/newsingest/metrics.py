@@ -20,6 +20,15 @@ CONSUMER_LAG = Gauge(
 ENRICH_SECONDS = Histogram("newsingest_enrich_seconds", "Time to enrich one article", registry=REGISTRY)
 BULK_SECONDS = Histogram("newsingest_bulk_seconds", "Time of one bulk request", registry=REGISTRY)
 
+INBOX_FILES_WAITING = Gauge(
+    "newsingest_inbox_files_waiting", "Files in the inbox (counted up to a bound when /metrics is scraped)",
+    registry=REGISTRY,
+)
+INBOX_FILES_IN_FLIGHT = Gauge(
+    "newsingest_inbox_files_in_flight", "Multi-article files being produced (with a progress record)",
+    registry=REGISTRY,
+)
+
 
 def render() -> bytes:
     return generate_latest(REGISTRY)

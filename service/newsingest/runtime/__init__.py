@@ -1,0 +1,1 @@
+"""The process lifecycle: supervision of the parts (crash-only), /health and /metrics, test-only faults."""
