@@ -135,6 +135,11 @@ class Settings(BaseSettings):
         default="console", description="'json': one JSON object per line; 'console': human-readable"
     )
     data_dir: Path = Field(default=Path(".newsingest"), description="Faust's data directory (local worker state)")
+    test_fault: str = Field(
+        default="",
+        description="TESTS ONLY: make a part raise from inside after N items, e.g. 'indexer:after=20' (parts: "
+        "watcher, enrich, indexer, stories-tail; several separated by ';'); empty = no fault",
+    )
 
     # --- Search and API ------------------------------------------------------------------------
     api_host: str = Field(default="127.0.0.1", description="`newsingest serve` listens here")
