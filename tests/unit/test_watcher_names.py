@@ -23,8 +23,7 @@ from newsingest.ingest.filing import Failure, file_failed
 from newsingest.ingest.formats.base import SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.ingest.names import display_name, is_plain, lossless_name, name_bytes, with_lossless_name
-from newsingest.ingest.outage import is_broker_outage
-from newsingest.ingest.watcher import produce_error_code
+from newsingest.ingest.outage import is_broker_outage, produce_error_code
 from newsingest.models import RawArticle
 
 names = st.binary(min_size=1, max_size=64).filter(lambda b: b"/" not in b and b"\x00" not in b)

@@ -39,3 +39,13 @@ def describe(exc: BaseException) -> str:
     """``Type: message`` (the message may be empty)."""
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def produce_error_code(exc: BaseException) -> str:
+    """The ``failed/`` code of a deterministic error raised while producing a file's articles."""
+    kind = type(exc).__name__
+    if kind in ("MessageSizeTooLargeError", "RecordTooLargeError", "RecordListTooLargeError"):
+        return "record_too_large"
+    if isinstance(exc, UnicodeError | ValueError | TypeError):  # incl. pydantic's serialisation errors
+        return "unserialisable"
+    return "produce_error"

@@ -38,7 +38,7 @@ from newsingest.ingest.filing import Failure, file_failed, move_into
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.ingest.names import display_name, with_lossless_name
-from newsingest.ingest.outage import describe, is_broker_outage
+from newsingest.ingest.outage import describe, is_broker_outage, produce_error_code
 from newsingest.ingest.producer import ArticleProducer
 from newsingest.ingest.reading import ReadStatus, read_inbox_file, stable_stat
 from newsingest.ingest.scan import InboxEntry, is_ignored_name, iter_folder_files, iter_inbox_files
@@ -366,12 +366,3 @@ class FolderWatcher:
         log.error("giving up on file; it stays in the inbox until it changes", file=display_name(path),
                   stage=failure.stage, code=failure.code, reason=failure.reason)
 
-
-def produce_error_code(exc: BaseException) -> str:
-    """The ``failed/`` code of a deterministic error raised while producing a file's articles."""
-    kind = type(exc).__name__
-    if kind in ("MessageSizeTooLargeError", "RecordTooLargeError", "RecordListTooLargeError"):
-        return "record_too_large"
-    if isinstance(exc, UnicodeError | ValueError | TypeError):  # incl. pydantic's serialisation errors
-        return "unserialisable"
-    return "produce_error"
