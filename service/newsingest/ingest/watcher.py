@@ -85,6 +85,7 @@ class FolderWatcher:
         self.failed = settings.failed_path.resolve()
         self._pending: set[Path] = set()  # queued or in hand: never queued twice
         self._dirty: set[Path] = set()  # changed while in hand: looked at again when done
+        self._requeues: set[asyncio.Task[None]] = set()
         self._given_up: OrderedDict[Path, tuple[int, int, int, int]] = OrderedDict()
         self._queue: asyncio.Queue[Path] = asyncio.Queue(maxsize=max(64, 4 * settings.watch_concurrency))
         self._rescan = asyncio.Event()
@@ -185,7 +186,9 @@ class FolderWatcher:
                 self._pending.discard(path)
                 if path in self._dirty:
                     self._dirty.discard(path)
-                    asyncio.create_task(self.offer(path))  # noqa: RUF006 - ends when queued
+                    again = asyncio.create_task(self.offer(path))  # ends once queued
+                    self._requeues.add(again)
+                    again.add_done_callback(self._requeues.discard)
                 if not self._pending:
                     self.idle.set()
 
@@ -207,6 +210,7 @@ class FolderWatcher:
         if st is None:
             log.debug("file gone or not a regular file; nothing to do", file=name)
             return
+        # (large multi-article files handed to the streamed reader belong here, before the size limit)
         if self._too_large(st):
             await self._fail_too_large(path, st)
             return
