@@ -35,6 +35,7 @@ from newsingest.index.search import (
     SortOrder,
 )
 from newsingest.web.auth import api_key_guard
+from newsingest.web.ingest import ingest_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -131,6 +132,8 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
     @app.get("/api/health", summary="Liveness")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    app.include_router(ingest_router(settings))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
