@@ -200,3 +200,14 @@ def test_lower_case_articles_are_not_part_of_a_name() -> None:
     entities = by_name(run(body, [("the United States", LOC), ("Der Spiegel", ORG)], language="en"))
     assert set(entities) == {"United States", "Der Spiegel"}
     assert entities["United States"].mentions[0].start == body.index("United")
+
+
+def test_one_word_modifier_is_never_cut_off_the_name_it_precedes() -> None:
+    body = "Von Wiener Neustadt nach Sankt Paris, dann Nordkorea Russland."
+    spans = [("Wiener Neustadt", LOC), ("Sankt Paris", LOC), ("Nordkorea Russland", LOC)]
+    entities = by_name(normalise_entities(
+        [("body", body, mentions(body, spans))], language="de", known=lambda n: n in {*KNOWN_PLACES, "Neustadt"},
+    ))  # fmt: skip
+    assert {"Wiener Neustadt", "Sankt Paris", "Nordkorea", "Russland"} <= set(entities)
+    assert "Wiener" not in entities
+    assert "Sankt" not in entities

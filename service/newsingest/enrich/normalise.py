@@ -19,6 +19,7 @@ Steps, in order:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -240,7 +241,7 @@ def _split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) 
                 else:
                     segments.append((i, i + 1, None))
                 i += 1
-        if not any(kind is not None for _, _, kind in segments):
+        if not any(kind is not None for _, _, kind in segments) or _modifier_cut(segments):
             result.append(m)
             continue
         for i, j, kind in segments:
@@ -249,6 +250,16 @@ def _split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) 
             result.append(CleanMention(m.field, m.start + a, m.start + b, surface, " ".join(surface.split()),
                                        kind or m.type))  # fmt: skip
     return result
+
+
+def _modifier_cut(segments: Sequence[tuple[int, int, EntityType | None]]) -> bool:
+    """True when a split would cut one unknown word off the name that follows it: that word modifies the
+    name ("Wiener Neustadt", "La Défense", "Czech Republic", "Sankt Paris") and the span is one multi-word
+    name, not two adjacent names."""
+    return any(
+        kind is None and j - i == 1 and following is not None
+        for (i, j, kind), (_, _, following) in itertools.pairwise(segments)
+    )
 
 
 # --- 2. genitive ---------------------------------------------------------------------------------------
