@@ -50,8 +50,11 @@ def enrich_group(settings: Settings) -> str:
     return f"{settings.app_id}.enrich"  # the Faust app id is the consumer group
 
 
-def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    return [TopicPartition(topic, n) for n in sorted(consumer.partitions_for_topic(topic) or ())]
+async def _partitions(admin: AIOKafkaAdminClient, topic: str) -> list[TopicPartition]:
+    """The topic's partitions (none when the topic does not exist yet)."""
+    described = await admin.describe_topics([topic])
+    numbers = {p["partition"] for t in described if t.get("error_code", 0) == 0 for p in t.get("partitions", ())}
+    return [TopicPartition(topic, n) for n in sorted(numbers)]
 
 
 async def _since(consumer: AIOKafkaConsumer, parts: list[TopicPartition], ends: dict[TopicPartition, int],
@@ -85,10 +88,9 @@ async def collect_stages(settings: Settings) -> tuple[list[StageStatus], list[De
         await consumer.start()
         await admin.start()
         since_ms = int((time.time() - WINDOW_S) * 1000)
-        await consumer.topics()  # cluster metadata, so partitions_for_topic knows every topic
         figures: dict[str, tuple[list[TopicPartition], dict[TopicPartition, int], dict[TopicPartition, int]]] = {}
         for topic in (settings.topic_raw, settings.topic_enriched, settings.topic_dlq):
-            parts = _partitions(consumer, topic)
+            parts = await _partitions(admin, topic)
             ends = await consumer.end_offsets(parts) if parts else {}
             figures[topic] = (parts, ends, await _since(consumer, parts, ends, since_ms))
         raw_parts, raw_ends, raw_since = figures[settings.topic_raw]
