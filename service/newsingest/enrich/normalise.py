@@ -28,6 +28,7 @@ from typing import Literal
 
 from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.base import RawMention
+from newsingest.enrich.spans import is_adjective_phrase
 from newsingest.models import Entity, EntityType, Mention
 
 Field = Literal["title", "body"]
@@ -440,6 +441,7 @@ def normalise_entities(
     for field_name, text, raw in mentions:
         cleaned.extend(clean_mentions(field_name, text, raw))
     cleaned = sorted(set(cleaned), key=_position)
+    cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
     genitive = language.split("-")[0] in GENITIVE_LANGUAGES
     cleaned = _split_runs(cleaned, is_known, genitive)
     if genitive:
