@@ -96,6 +96,16 @@ class Settings(BaseSettings):
     language_min_confidence: float = Field(
         default=0.5, ge=0, le=1, description="below this detector confidence the language is 'und' (or the file's hint)"
     )
+    language_second_opinion: list[str] = Field(
+        default=["all"],
+        description="languages the second detector (lingua, consulted where fastText is unsure or answers within a"
+        " confusable group) may answer, ISO 639-1 codes; [\"all\"]: its 75 languages (about 100 MB); []: fastText"
+        " only. See docs/language.md",
+    )
+    language_unsure_below: float = Field(
+        default=0.9, ge=0, le=1,
+        description="fastText answers below this probability are checked by the second detector",
+    )
 
     # --- Named entities (enrich/ner) -------------------------------------------------------------
     ner_enabled: bool = Field(default=True, description="run named-entity recognition")

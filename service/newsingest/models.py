@@ -128,11 +128,24 @@ class Place(_Message):
     count: int = Field(default=1, ge=1)
 
 
+class LanguageShare(_Message):
+    """One language of a mixed-language article and its share of the judged text."""
+
+    code: LanguageCode
+    share: float = Field(ge=0, le=1, description="share of the article's judged letters in this language")
+
+
 class EnrichedArticle(RawArticle):
     """A RawArticle plus everything enrichment adds, as put on ``news.enriched`` (key: ``article_id``)."""
 
     language: LanguageCode = Field(description="detected language; 'und' when too short or mixed")
     language_confidence: float = Field(ge=0, le=1)
+    languages: list[LanguageShare] = Field(
+        default_factory=list,
+        description="languages of the article with their shares, largest first (one entry with share 1 when"
+        " monolingual, empty when 'und'). Codes: ISO 639-1 where it exists, else ISO 639-3; Norwegian is 'nb' or"
+        " 'nn', never 'no'",
+    )
     entities: list[Entity] = Field(default_factory=list)
     places: list[Place] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes of places")

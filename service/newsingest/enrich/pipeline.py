@@ -17,12 +17,12 @@ from typing import TypeVar
 from newsingest import __version__
 from newsingest.config import Settings
 from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
-from newsingest.enrich.language import LanguageResult, detect_language, predict
+from newsingest.enrich.language import LanguageDetector, LanguageResult, predict
 from newsingest.enrich.ner.base import NerEngine, RawMention
 from newsingest.enrich.normalise import normalise_entities
 from newsingest.enrich.places import resolve_places
 from newsingest.enrich.stories import StoryFeatures, StoryIndex, story_features
-from newsingest.models import EnrichedArticle, Entity, EntityType, Place, RawArticle
+from newsingest.models import EnrichedArticle, Entity, EntityType, LanguageShare, Place, RawArticle
 
 PIPELINE_VERSION = f"{__version__}"
 OFFLOAD_CHARS = 6000
@@ -101,6 +101,7 @@ class Enricher:
         self.engine = engine
         self.stories = StoryIndex({} if story_store is None else story_store, window_hours=settings.story_window_hours)
         self._gazetteer: Gazetteer | None = None
+        self.language = LanguageDetector.from_settings(settings)
 
     async def gazetteer(self) -> Gazetteer:
         """The gazetteer, built in a worker thread on first use (about two seconds)."""
@@ -109,9 +110,9 @@ class Enricher:
         return self._gazetteer
 
     async def warm_up(self) -> None:
-        """Load what the first article would otherwise wait for: the gazetteer and the language model."""
+        """Load what the first article would otherwise wait for: the gazetteer and the language models."""
         await self.gazetteer()
-        await asyncio.to_thread(predict, "warm up the language model", k=1)
+        await asyncio.to_thread(self.language.warm_up)
 
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
         offload = len(raw.title) + len(raw.body) > OFFLOAD_CHARS
@@ -125,6 +126,7 @@ class Enricher:
             **raw.model_dump(),
             language=language.code,
             language_confidence=language.confidence,
+            languages=[LanguageShare(code=code, share=share) for code, share in language.languages],
             entities=result.entities,
             places=result.places,
             countries=result.countries,
@@ -140,12 +142,7 @@ class Enricher:
 
     # --- steps ----------------------------------------------------------------------------------------
     def _language(self, raw: RawArticle) -> LanguageResult:
-        return detect_language(
-            f"{raw.title}\n\n{raw.body}",
-            hint=raw.language_hint,
-            min_chars=self.settings.language_min_chars,
-            min_confidence=self.settings.language_min_confidence,
-        )
+        return self.language.detect(f"{raw.title}\n\n{raw.body}", hint=raw.language_hint)
 
     @staticmethod
     def _ner_language(raw: RawArticle, language: LanguageResult) -> str:

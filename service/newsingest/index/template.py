@@ -26,7 +26,9 @@ from newsingest.config import PROJECT_ROOT, Settings
 TEMPLATE_VERSION = 3
 
 #: ISO 639-1 code (639-3 where there is none) -> analyzer of Elasticsearch's analysis-common module (the local
-#: stack's analysis plugin registers the same names). Languages not listed get only the standard fields.
+#: stack's analysis plugin registers the same names). Languages not listed (Bosnian, Croatian, Slovene, Malay,
+#: Swahili, Zulu, ... every code the detector may give) fall back to the ``standard`` analyzer: their articles
+#: are searchable through ``title``/``body`` only, without stemming (``analyzer_for``).
 LANGUAGE_ANALYZERS: dict[str, str] = {
     "ar": "arabic",
     "hy": "armenian",
@@ -91,6 +93,11 @@ def _facet(searchable: bool = False) -> dict[str, Any]:
     return {"type": "keyword", "normalizer": FACET_NORMALIZER, "ignore_above": 256, "fields": fields}
 
 
+def analyzer_for(code: str) -> str:
+    """The analyzer an article in ``code`` is indexed with: its language's, else ``standard``."""
+    return LANGUAGE_ANALYZERS.get(code, "standard")
+
+
 def language_fields(code: str) -> tuple[str, str]:
     """The per-language (title, body) fields of ``code``."""
     return f"title_{code}", f"body_{code}"
@@ -117,6 +124,7 @@ def mappings() -> dict[str, Any]:
         "keywords": _facet(searchable=True),
         "language": _facet(),
         "language_confidence": {"type": "float"},
+        "languages": {"properties": {"code": _facet(), "share": {"type": "float"}}},
         "persons": _facet(searchable=True),
         "organisations": _facet(searchable=True),
         "locations": _facet(searchable=True),
