@@ -19,7 +19,6 @@ Steps, in order:
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -28,7 +27,7 @@ from typing import Literal
 
 from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.base import RawMention
-from newsingest.enrich.spans import is_adjective_phrase
+from newsingest.enrich.spans import cuts_off_modifier, is_adjective_phrase
 from newsingest.models import Entity, EntityType, Mention
 
 Field = Literal["title", "body"]
@@ -242,7 +241,7 @@ def _split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) 
                 else:
                     segments.append((i, i + 1, None))
                 i += 1
-        if not any(kind is not None for _, _, kind in segments) or _modifier_cut(segments):
+        if not any(kind is not None for _, _, kind in segments) or cuts_off_modifier(segments):
             result.append(m)
             continue
         for i, j, kind in segments:
@@ -251,16 +250,6 @@ def _split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) 
             result.append(CleanMention(m.field, m.start + a, m.start + b, surface, " ".join(surface.split()),
                                        kind or m.type))  # fmt: skip
     return result
-
-
-def _modifier_cut(segments: Sequence[tuple[int, int, EntityType | None]]) -> bool:
-    """True when a split would cut one unknown word off the name that follows it: that word modifies the
-    name ("Wiener Neustadt", "La Défense", "Czech Republic", "Sankt Paris") and the span is one multi-word
-    name, not two adjacent names."""
-    return any(
-        kind is None and j - i == 1 and following is not None
-        for (i, j, kind), (_, _, following) in itertools.pairwise(segments)
-    )
 
 
 # --- 2. genitive ---------------------------------------------------------------------------------------

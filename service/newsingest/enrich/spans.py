@@ -1,4 +1,4 @@
-"""Span filters from word formation: mentions that cannot be names.
+"""Span filters from word formation: mentions that cannot be names, splits that would cut a name.
 
 German forms adjectives from names with the derivational suffix ``-isch`` ("Japan" -> "japanisch",
 "Südkorea" -> "südkoreanisch", "US-amerikanisch"); inflected (``-ische``, ``-ischen``, ...) such a word is an
@@ -10,7 +10,9 @@ phrase, not a proper name.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 
 _GERMAN_ADJECTIVE = re.compile(r"^\w{3,}isch(?:e|en|er|em|es)?$")
 
@@ -29,3 +31,13 @@ def is_adjective_phrase(form: str, language: str) -> bool:
     if not words or not is_german_adjective(words[0]):
         return False
     return len(words) == 1 or words[0][:1].islower()
+
+
+def cuts_off_modifier(segments: Sequence[tuple[int, int, object | None]]) -> bool:
+    """True when splitting a span into ``(first, end, type or None)`` token segments would cut one unknown word
+    off the name that follows it: that word modifies the name ("Wiener Neustadt", "La Défense", "North Africa",
+    "Sankt Paris") and the span is one multi-word name, not two adjacent names."""
+    return any(
+        kind is None and j - i == 1 and following is not None
+        for (i, j, kind), (_, _, following) in itertools.pairwise(segments)
+    )
