@@ -81,7 +81,8 @@ def run(articles: list[tuple[str, str, str]]) -> dict[str, Any]:
         },
         "methods": dict(methods),
         "settings": {
-            "second_opinion": settings.language_second_opinion, "unsure_below": settings.language_unsure_below
+            "second_opinion": settings.language_second_opinion,
+            "unsure_below": settings.language_unsure_below,
         },
     }
 
