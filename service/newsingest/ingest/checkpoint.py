@@ -36,6 +36,11 @@ class FileCheckpoint(BaseModel):
     articles_acked: int = Field(default=0, ge=0, description="articles acknowledged by Kafka so far")
     items_failed: int = Field(default=0, ge=0, description="items set aside (news.dlq) so far")
     offset_acked: int = Field(default=0, ge=0, description="byte offset just after the last acknowledged item")
+    items_done: int = Field(default=0, ge=0, description="items (articles, dead letters, skipped) settled in order")
+    lines_done: int = Field(default=0, ge=0, description="lines up to offset_acked (JSONL line numbers on resume)")
+    format: str | None = Field(default=None, description="jsonl, json or newsml")
+    sha256: str | None = Field(default=None, description="the file's SHA-256 (not recomputed on resume)")
+    articles_per_s: float | None = Field(default=None, ge=0, description="recent production rate")
     started_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

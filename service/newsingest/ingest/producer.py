@@ -1,16 +1,22 @@
-"""Producing parsed articles to ``news.raw``: idempotent, acks=all, and a send is done only when acked."""
+"""Producing parsed articles to ``news.raw``: idempotent, acks=all, and a send is done only when acked.
+
+``send_articles`` sends a whole (small) file and waits for every ack. ``enqueue`` is for streamed files: it
+hands one message to the client's batches (waiting only while its buffer is full) and returns the future
+of its acknowledgement, so many sends stay in flight and the caller acknowledges them in order.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
 from newsingest.config import Settings
-from newsingest.kafka.headers import message_headers
+from newsingest.kafka.headers import Headers, message_headers
 from newsingest.metrics import ARTICLES_PRODUCED
-from newsingest.models import RawArticle
+from newsingest.models import DeadLetter, RawArticle
 
 
 def raw_producer(settings: Settings) -> AIOKafkaProducer:
@@ -53,3 +59,19 @@ class ArticleProducer:
         ]
         await asyncio.gather(*deliveries)
         ARTICLES_PRODUCED.inc(len(articles))
+
+    async def enqueue(self, topic: str, key: bytes, value: bytes, headers: Headers) -> asyncio.Future[Any]:
+        """Queue one message; the returned future resolves when Kafka acknowledged it (or fails)."""
+        future: asyncio.Future[Any] = await self._producer.send(topic, key=key, value=value, headers=headers)
+        return future
+
+    async def enqueue_article(self, key: bytes, value: bytes) -> asyncio.Future[Any]:
+        return await self.enqueue(self.settings.topic_raw, key, value, _RAW_HEADERS)
+
+    async def enqueue_dead_letter(self, letter: DeadLetter) -> asyncio.Future[Any]:
+        key = (letter.article_id or letter.key or "").encode()
+        return await self.enqueue(self.settings.topic_dlq, key, letter.model_dump_json().encode(), _DLQ_HEADERS)
+
+
+_RAW_HEADERS = message_headers("raw-article")
+_DLQ_HEADERS = message_headers("dead-letter")

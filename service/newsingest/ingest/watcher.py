@@ -210,7 +210,15 @@ class FolderWatcher:
         if st is None:
             log.debug("file gone or not a regular file; nothing to do", file=name)
             return
-        # (large multi-article files handed to the streamed reader belong here, before the size limit)
+        # --- streamed: large JSONL / JSON-array / NewsML-G2 message files (ingest/streamed.py) ----------------
+        if st.st_size >= self.settings.stream_min_file_bytes:
+            from newsingest.ingest.streamed import StreamedIngest
+
+            streamed = StreamedIngest(self.settings, self.producer, inbox=self.inbox, processed=self.processed,
+                                      failed=self.failed, stopping=self._stop)
+            if await streamed.ingest(path) is not None:
+                return  # filed away, or left in the inbox with its checkpoint; None: not streamable
+        # --- end of streamed files ------------------------------------------------------------------------
         if self._too_large(st):
             await self._fail_too_large(path, st)
             return
