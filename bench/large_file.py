@@ -47,7 +47,7 @@ async def _first_message_at(settings: Settings, deadline: float) -> float | None
 
 async def raw_speed(settings: Settings, count: int) -> float:
     """Messages/s of plain aiokafka with the pipeline's producer settings and in-flight window."""
-    topic = settings.topic_raw + ".rawbench"
+    topic = settings.topic_raw  # the namespace's own topic (brokers here do not auto-create topics)
     producer = raw_producer(settings)
     await producer.start()
     try:
@@ -98,8 +98,10 @@ def main() -> None:
     finally:
         watcher.stop()
     progress("raw producer run")
-    raw = asyncio.run(raw_speed(settings, args.articles))
-    remove_namespace(settings)
+    try:
+        raw = asyncio.run(raw_speed(settings, args.articles))
+    finally:
+        remove_namespace(settings)
     rate = args.articles / (finished - dropped)
     results = {
         "articles": args.articles, "file_bytes": size, "articles_per_s": round(rate, 1),
