@@ -50,7 +50,9 @@ class Pipeline:
 @pytest.fixture(scope="module")
 def fuzz_pipeline(stack: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
     root = tmp_path_factory.mktemp("fuzz")
-    isolated = isolated_settings(stack, root)
+    # A slow writer must not pause longer than file_stable_s (the documented contract for writing in place);
+    # its pauses are at most 0.3 s, the margin is for a loaded machine descheduling the writer.
+    isolated = isolated_settings(stack, root, file_stable_s=2.0)
     isolated.inbox_dir.mkdir(parents=True)
     outside = root / "outside"
     outside.mkdir()
@@ -185,7 +187,13 @@ def test_random_trees_never_stop_the_pipeline(
         failed_now = failed_contents()
         return all(doc_id in indexed or data in failed_now for doc_id, data in expected.items())
 
-    wait_for(settled, 90, f"the articles of {example} indexed or failed", pipe.process.log)
+    def missing() -> str:
+        indexed = set(indexed_ids(pipe.settings))
+        failed_now = failed_contents()
+        left = [data for doc_id, data in expected.items() if doc_id not in indexed and data not in failed_now]
+        return pipe.process.log()[-3000:] + f"\nnot indexed nor failed: {left}"
+
+    wait_for(settled, 90, f"the articles of {example} indexed or failed", missing)
     assert pipe.process.alive(), pipe.process.log()[-3000:]
     assert not set(indexed_ids(pipe.settings)) & pipe.secret_ids, "a file outside the inbox was read"
 
