@@ -71,7 +71,7 @@ def test_the_failed_record_of_a_non_utf8_name_has_both_forms_and_the_file_keeps_
     assert os.fsencode(target) == os.fsencode(failed) + b"/\xff\xfe.bin"
     record = json.loads(Path(os.fsdecode(os.fsencode(target) + b".error.json")).read_text(encoding="utf-8"))
     assert record["file"] == "\\xff\\xfe.bin"
-    assert name_bytes(record["file_b64"]) == b"\xff\xfe.bin"
+    assert name_bytes(record["file_name_b64"]) == b"\xff\xfe.bin"
     assert "\\xff\\xfe.bin" in record["reason"]
 
 

@@ -1,7 +1,7 @@
 """Where a file goes after the watcher is done with it: ``processed/`` or ``failed/`` with a reason file.
 
 Both keep the file's original name (its exact bytes); the reason record names it twice: ``file`` readable
-(``ingest/names.py``'s display form) and ``file_b64`` lossless.
+(``ingest/names.py``'s display form) and ``file_name_b64`` lossless.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Failure:
     def as_json(self, file: Path, size: int | None, failed_at: datetime) -> str:
         record = {
             "file": display_name(file.name),
-            "file_b64": lossless_name(file.name),
+            "file_name_b64": lossless_name(file.name),
             "stage": self.stage,
             "code": self.code,
             "reason": _encodable(self.reason),

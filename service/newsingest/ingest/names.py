@@ -5,8 +5,9 @@ A POSIX file name is any sequence of bytes except ``/`` and NUL. Python decodes 
 UTF-8 encoder accepts: serialising such a ``str`` to JSON fails. So every name that leaves the process is
 written twice:
 
-- ``display_name``: valid, printable text. Bytes that are not UTF-8 appear as ``\\xNN``, control characters
-  (including newlines, DEL, C1 and the Unicode line/paragraph separators) as ``\\xNN``/``\\uNNNN``. Meant for
+- ``display_name``: valid, printable text. Bytes that are not UTF-8 appear as ``\\xNN``, every character that
+  is not printable (controls, newlines, format and private-use characters, separators other than the space) as
+  ``\\xNN``/``\\uNNNN``. Meant for
   people; two different names can share one display form.
 - ``lossless_name``: the base64 of the exact bytes (``os.fsencode``). ``name_bytes`` turns it back.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import os
-import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePath
 
@@ -45,7 +45,7 @@ def _escape_char(char: str) -> str:
 def display_name(name: NameLike) -> str:
     """A printable, always-encodable form of ``name`` (for logs, records, the ``file_name`` field)."""
     text = fs_bytes(name).decode("utf-8", "backslashreplace")
-    return "".join(_escape_char(c) if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs") else c for c in text)
+    return "".join(c if c.isprintable() else _escape_char(c) for c in text)
 
 
 def lossless_name(name: NameLike) -> str:
