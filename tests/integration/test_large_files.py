@@ -1,8 +1,9 @@
 """Large multi-article files on the real stack: streamed completely next to ordinary files, and a watcher
 killed with SIGKILL in the middle of one resumes from its checkpoint instead of sending the file again.
 
-The pipeline runs split (``newsingest watch`` + ``newsingest worker``) with language detection only (no NER),
-so 20,000 articles are indexed in bounded time on a shared 2-core machine.
+The pipeline runs split (``newsingest watch`` + ``newsingest worker``, language detection only). What the
+watcher promises is checked where its job ends, on news.raw: the whole feed, each article once (after a kill,
+at most the unacknowledged tail again); indexing is by article id and covered by the pipeline tests.
 """
 
 from __future__ import annotations
@@ -64,27 +65,31 @@ def _staged(settings: Settings) -> tuple[Path, set[str]]:
     return path, _expected(path)
 
 
-def _all_indexed(settings: Settings, expected: set[str], pipeline: SplitPipeline, timeout: float) -> list[str]:
-    wait_for(lambda: len(set(indexed_ids(settings)) & expected) >= len(expected), timeout,
-             f"{len(expected)} documents", pipeline.log)
-    time.sleep(2)  # anything replayed has had time to land
-    return indexed_ids(settings)
+def _raw_keys(settings: Settings, expect: int) -> list[bytes]:
+    return [r.key for r in read_topic(settings, settings.topic_raw, expect=expect, timeout=60)]
 
 
 def test_large_jsonl_next_to_ordinary_files_is_produced_completely(large: Settings, tmp_path: Path) -> None:
+    """The ordinary files are searchable while the feed streams; the feed reaches news.raw whole, once.
+
+    Indexing all 20,000 feed articles is not waited for (the worker's speed is the benchmarks' business): the
+    feed is checked on news.raw, where the watcher's job ends.
+    """
     feed, expected_feed = _staged(large)
     ordinary = bbc_files(20)
-    expected = expected_feed | expected_ids(ordinary)
     pipeline = SplitPipeline(large, tmp_path)
     pipeline.watcher.start()
     pipeline.worker.start()
     try:
         feed.rename(large.inbox_dir / feed.name)
         drop(ordinary, large.inbox_dir)
-        ids = _all_indexed(large, expected, pipeline, 600)
-        assert len(ids) == len(set(ids))
-        assert set(ids) == expected
-        assert sorted(p.name for p in files_in(large.processed_path) if p.suffix == ".jsonl") == ["feed.jsonl"]
+        wanted = expected_ids(ordinary)
+        wait_for(lambda: wanted <= set(indexed_ids(large)), 120, "the ordinary files searchable", pipeline.log)
+        wait_for(lambda: [p.name for p in files_in(large.processed_path) if p.suffix == ".jsonl"] == ["feed.jsonl"],
+                 180, "the feed produced completely and filed away", pipeline.log)
+        keys = _raw_keys(large, ARTICLES + len(wanted))
+        assert {k.decode() for k in keys} == expected_feed | wanted
+        assert len(keys) == len(set(keys)), "an article was produced twice"
         assert files_in(large.failed_path) == []
         assert list(iter_checkpoints(checkpoint_dir(large.data_dir))) == []
     finally:
@@ -108,12 +113,10 @@ def test_watcher_killed_mid_file_resumes_from_its_checkpoint(large: Settings, tm
         (killed_at,) = list(iter_checkpoints(records))
         assert killed_at.articles_acked < ARTICLES, "the kill came too late to test anything"
         pipeline.restart_watcher()
-        pipeline.worker.start()
-        ids = _all_indexed(large, expected, pipeline, 600)
-        assert len(ids) == len(set(ids))
-        assert set(ids) == expected
+        wait_for(lambda: [p.name for p in files_in(large.processed_path)] == ["feed.jsonl"], 180,
+                 "the resumed feed filed away", pipeline.log)
         raw = read_topic(large, large.topic_raw, expect=2 * ARTICLES, timeout=20)
-        assert len({r.key for r in raw}) == ARTICLES
+        assert {r.key.decode() for r in raw} == expected
         assert len(raw) <= ARTICLES + CHECKPOINT_EVERY + IN_FLIGHT, "more than the unacknowledged tail was re-sent"
         assert "resuming streamed file from its checkpoint" in pipeline.watcher.log()
         assert files_in(large.inbox_dir) == []
