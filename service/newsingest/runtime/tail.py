@@ -16,7 +16,7 @@ from newsingest.streaming.replicated_map import ReplicatedMap
 
 def tail_task(stories: ReplicatedMap) -> asyncio.Task[None]:
     """The running tail task of a started map."""
-    task = stories._tail  # the map keeps it private; it exists once start() returned
+    task = stories.tail_task
     if task is None:
         raise RuntimeError("the story-state map is not started; it has no tail task")
     return task

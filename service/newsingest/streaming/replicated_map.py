@@ -68,6 +68,11 @@ class ReplicatedMap(MutableMapping[str, str]):
         self.recovered_records = 0
 
     # --- MutableMapping ---------------------------------------------------------------------------------
+    @property
+    def tail_task(self) -> asyncio.Task[None] | None:
+        """The task following other workers' writes (None until ``start()``); a supervisor watches it."""
+        return self._tail
+
     def __getitem__(self, key: str) -> str:
         return self._data[key]
 
