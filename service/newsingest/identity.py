@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-
-_WS = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
     """NFC, case-folded, whitespace collapsed: the form two copies of one text share."""
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    # str.split() splits on exactly the characters ``\s`` matches (Py_UNICODE_ISSPACE), several times faster
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def article_id(title: str, body: str) -> str:

@@ -40,6 +40,10 @@ def repair_text(text: str) -> str:
 
 def normalise_inline(text: str) -> str:
     """One line: zero-width characters dropped, runs of spaces (incl. no-break spaces) collapsed."""
+    if text.isascii():  # the common case, without two regular-expression passes: nothing zero-width
+        if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+            return _INLINE_SPACE.sub(" ", text).strip()
+        return text.strip()
     return _INLINE_SPACE.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 

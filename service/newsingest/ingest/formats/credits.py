@@ -53,6 +53,15 @@ def _holder(text: str) -> str | None:
     return find_agency(text) or canonical_source(text)
 
 
+_SUFFIX_WORDS = ("/", "photo", "foto", "bild", "image", "picture")
+
+
+def _may_end_in_credit(text: str) -> bool:
+    """Every alternative of ``_PHOTO_SUFFIX`` needs a slash or one of these words (lower case, as written
+    there): a cheap test before its search, which would otherwise try every position of the paragraph."""
+    return any(word in text for word in _SUFFIX_WORDS)
+
+
 def match_credit(paragraph: str) -> Credit | None:
     """A caption/credit paragraph (to drop from the body) and the source it names, or None."""
     text = paragraph.strip()
@@ -66,7 +75,7 @@ def match_credit(paragraph: str) -> Credit | None:
         if match.group("sep") is None and keyword not in _STANDALONE_KEYWORDS:
             return None
         return Credit(find_agency(rest) if rest else None)
-    if _PHOTO_SUFFIX.search(text) and len(text) <= 400:
+    if len(text) <= 400 and _may_end_in_credit(text) and _PHOTO_SUFFIX.search(text):
         return Credit(None)
     if len(text) <= 80 and _AGENCY_SLASH.match(text) and find_agency(text.split("/")[-1]):
         return Credit(None)
