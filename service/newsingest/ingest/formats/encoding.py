@@ -15,6 +15,7 @@ _BOMS: list[tuple[bytes, str]] = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _ALLOWED_CONTROL = {"\t", "\n", "\r", "\f", "\v"}
+_BAD_CHAR = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")  # control characters outside _ALLOWED_CONTROL, U+FFFD
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _MIXED_HANDLER = "newsingest-cp1252-fallback"
@@ -68,8 +69,7 @@ def _control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in _ALLOWED_CONTROL) or ch == "\ufffd")
-    return bad / len(sample)
+    return len(_BAD_CHAR.findall(sample)) / len(sample)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

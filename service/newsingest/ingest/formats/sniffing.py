@@ -118,6 +118,9 @@ def _head_text(head: bytes) -> str:
     return head.decode("utf-8", errors="replace")
 
 
+_CONTROL_CHAR = re.compile("[\x00-\x08\x0e-\x1f]")  # control characters other than \t \n \r \f \v
+
+
 def _binary(head: bytes, text: str) -> str | None:
     binary_bytes = re.search(rb"[\x00-\x08\x0e-\x1f\x80-\xff]", head[:1024]) is not None
     for magic, name in _MAGIC:
@@ -126,8 +129,7 @@ def _binary(head: bytes, text: str) -> str | None:
     sample = text[:4000]
     if not sample:
         return None
-    control = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x00")
-    if control / len(sample) > 0.02:
+    if len(_CONTROL_CHAR.findall(sample)) / len(sample) > 0.02:
         return "binary data"
     return None
 
