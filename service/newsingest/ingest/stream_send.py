@@ -82,7 +82,8 @@ class InOrderSender:
             assert value is not None
             try:
                 future = await self.producer.enqueue_article(result.article_id.encode(), value)
-            except REFUSED_FOR_GOOD as exc:
+            except REFUSED_FOR_GOOD as exc:  # the dead letter carries the article's JSON, as when refused on ack
+                item = StreamItem(item.index, item.end, None, bounded(value), item.line, item.lines)
                 sent = _Sent(item, await self._refused(item, exc))
             except Exception as exc:  # the client's buffer stayed full (broker down) or it is closing
                 raise BrokerUnavailable(f"{type(exc).__name__}: {exc}") from exc
