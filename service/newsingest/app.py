@@ -120,7 +120,14 @@ def _add_enrich_agent(app: faust.App, settings: Settings, supervisor: Supervisor
         client_id=f"{settings.app_id}.stories",
         compression=None if settings.producer_compression == "none" else settings.producer_compression,
     )
-    enricher = Enricher(settings, engine=build_engine(settings), story_store=stories)
+    # the entity registry (enrich/registry.py): canonical names and aliases every worker shares, same mechanism
+    entities = ReplicatedMap(
+        settings.kafka_servers,
+        settings.topic_entities,
+        client_id=f"{settings.app_id}.entities",
+        compression=None if settings.producer_compression == "none" else settings.producer_compression,
+    )
+    enricher = Enricher(settings, engine=build_engine(settings), story_store=stories, entity_store=entities)
     in_flight = settings.enrich_max_in_flight
     fault = parse_faults(settings.test_fault)
     enrich_fault, tail_fault = fault.get("enrich"), fault.get("stories-tail")
@@ -207,6 +214,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings, supervisor: Supervisor
     async def consume(stream: faust.StreamT[Any]) -> None:
         await enricher.warm_up()  # models and gazetteer loaded before the first article, not during it
         await stories.start()
+        await entities.start()
         supervisor.watch("stories-tail", tail_task(stories))
         if tail_fault is not None:
             inject_into_tail(stories, tail_fault)
@@ -220,6 +228,7 @@ def _add_enrich_agent(app: faust.App, settings: Settings, supervisor: Supervisor
         supervisor.begin_stop()
         await enricher.aclose()
         await stories.stop()
+        await entities.stop()
 
 
 async def _send_and_wait(topic: faust.TopicT, key: bytes, value: bytes, schema: str) -> None:

@@ -39,8 +39,10 @@ def _settings() -> Settings:
 @click.option("--size", type=click.IntRange(1, 100), default=10)
 @click.option("--after", default=None, help="the `next` token printed by the previous page")
 @click.option("--json", "as_json", is_flag=True, help="print the whole result as JSON")
+@click.option("--export", "export_format", type=click.Choice(["csv", "ndjson"]), default=None,
+              help="write every hit (not one page) to stdout as CSV or NDJSON, like GET /api/export")
 def search_cmd(query: str, since: str | None, until: str | None, sort: str, size: int, after: str | None,
-               as_json: bool, **facets: tuple[str, ...]) -> None:
+               as_json: bool, export_format: str | None, **facets: tuple[str, ...]) -> None:
     """Search the indexed articles: QUERY uses AND OR NOT "phrases" -exclude prefix* (empty: all)."""
     from pydantic import ValidationError
 
@@ -54,6 +56,13 @@ def search_cmd(query: str, since: str | None, until: str | None, sort: str, size
     except ValidationError as exc:
         click.echo(f"error: {'; '.join(str(e['msg']) for e in exc.errors())}", err=True)
         sys.exit(2)
+    if export_format is not None:
+        if after or as_json:
+            click.echo("error: --export writes the whole result: it takes no --after and no --json", err=True)
+            sys.exit(2)
+        from newsingest.cli_export import export_to_stdout
+
+        sys.exit(export_to_stdout(settings, request, export_format))  # type: ignore[arg-type]
 
     async def main() -> Any:
         es = async_client(settings, request_timeout=settings.search_timeout_s + 5)

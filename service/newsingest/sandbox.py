@@ -34,6 +34,7 @@ def isolated_settings(base: Settings, root: Path, **overrides: Any) -> Settings:
         "topic_enriched": f"{ns}.news.enriched",
         "topic_dlq": f"{ns}.news.dlq",
         "topic_stories": f"{ns}.news.stories",
+        "topic_entities": f"{ns}.news.entities",
         "index_prefix": f"{ns}-news",
         "read_alias": f"{ns}-news",
         "write_alias": f"{ns}-news-write",

@@ -21,6 +21,7 @@ from newsingest.enrich.language import LanguageDetector, LanguageResult, predict
 from newsingest.enrich.ner.base import NerEngine, RawMention
 from newsingest.enrich.normalise import normalise_entities
 from newsingest.enrich.places import resolve_places
+from newsingest.enrich.registry import EntityRegistry
 from newsingest.enrich.stories import StoryFeatures, StoryIndex, story_features
 from newsingest.models import EnrichedArticle, Entity, EntityType, LanguageShare, Place, RawArticle
 
@@ -92,6 +93,7 @@ class Enricher:
         settings: Settings,
         engine: NerEngine | None = None,
         story_store: MutableMapping[str, str] | None = None,
+        entity_store: MutableMapping[str, str] | None = None,
     ) -> None:
         self.settings = settings
         if engine is None:
@@ -100,6 +102,7 @@ class Enricher:
             engine = build_engine(settings)
         self.engine = engine
         self.stories = StoryIndex({} if story_store is None else story_store, window_hours=settings.story_window_hours)
+        self.registry = EntityRegistry({} if entity_store is None else entity_store, settings)
         self._gazetteer: Gazetteer | None = None
         self.language = LanguageDetector.from_settings(settings)
 
@@ -121,6 +124,7 @@ class Enricher:
         title_mentions, body_mentions = await self._recognise(raw, ner_language)
         gazetteer = await self.gazetteer()
         result = await self._cpu(offload, analyse, raw, ner_language, title_mentions, body_mentions, gazetteer)
+        result = self.registry.resolve(result, ner_language)  # cross-article names (enrich/registry.py)
         decision = self.stories.assign(result.features)
         return EnrichedArticle(
             **raw.model_dump(),

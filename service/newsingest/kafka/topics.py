@@ -44,6 +44,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
             {"cleanup.policy": "compact", "retention.ms": "-1", "min.compaction.lag.ms": "60000",
              "delete.retention.ms": "3600000", "segment.ms": "3600000"},
         ),
+        # the entity registry (newsingest.enrich.registry): compacted by entity/alias key, evicted entries are
+        # deleted with tombstones; one partition, like the story state
+        TopicSpec(
+            settings.topic_entities,
+            1,
+            rf,
+            {"cleanup.policy": "compact", "retention.ms": "-1", "min.compaction.lag.ms": "60000",
+             "delete.retention.ms": "3600000", "segment.ms": "3600000"},
+        ),
     ]
 
 

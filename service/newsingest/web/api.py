@@ -1,4 +1,4 @@
-"""The HTTP API (FastAPI): ``GET /api/search``, ``GET /api/facets``, ``GET /api/health``, the page at ``/``.
+"""The HTTP API (FastAPI): ``GET /api/search``, ``/api/export``, ``/api/facets``, ``/api/health``, the page at ``/``.
 
 Errors are always JSON ``{"detail": "..."}``: 400 for anything wrong with the request (validation, query syntax,
 dates, paging token), 401 for a missing API key (when one is configured), 503 when Elasticsearch is unreachable.
@@ -35,7 +35,9 @@ from newsingest.index.search import (
     SortOrder,
 )
 from newsingest.web.auth import api_key_guard
+from newsingest.web.export import export_router
 from newsingest.web.ingest import ingest_router
+from newsingest.web.stories import stories_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -134,6 +136,8 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
         return {"status": "ok"}
 
     app.include_router(ingest_router(settings))
+    app.include_router(stories_router(settings, _ERRORS))
+    app.include_router(export_router(settings))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:

@@ -1,0 +1,311 @@
+"""The entity registry: canonical persons and organisations with their aliases, learned across articles.
+
+Every enrich worker reads and writes one registry, kept like the same-story state in a compacted topic
+(``news.entities``, :class:`~newsingest.streaming.replicated_map.ReplicatedMap`); tests, ``newsingest enrich``
+and the benchmarks use a plain dict. One record per entity::
+
+    key   "e|PER|george w bush"                      (type, folded canonical name)
+    value {"n": "George W. Bush", "a": [], "u": 3.2, "s": 1764806400.0}
+          name as first learned, aliases (abbreviations), decayed use count, last use (epoch seconds)
+
+Resolution, for each person and organisation of an article (after the in-article coreference of
+enrich/normalise.py), in this order; the first rule that gives exactly one entity wins, none leaves the name:
+
+1. the name is a registered entity of the same type (any case/diacritics/punctuation variant) -> its name;
+2. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity;
+3. persons only: the name is part of exactly one registered full name -- its words a contiguous run of the
+   full name's words that ends with the surname, or at least two of them ("Bush" -> "George W. Bush",
+   "Kim Jong" -> "Kim Jong Un"). Two or more full names ("George W. Bush", "George H. W. Bush") make it
+   ambiguous: the name stays as it is. Organisations get no partial rule ("Bank" is not "Deutsche Bank").
+
+Learning, after resolution: every person of two or more words and every organisation is recorded (or its
+use count raised); an organisation's acronym-like mentions ("IAEA" folded into "Internationale
+Atomenergiebehörde" by the article's own "Long Form (ABBR)") become its aliases, at most ``MAX_ALIASES``.
+One-word persons are never recorded (they are what rule 3 resolves).
+
+Size: at most ``entity_registry_max`` entities. Each has a use count that halves every
+``entity_registry_half_life_days`` without use; when the registry grows past the bound by ``EVICT_SLACK``, the
+entities with the lowest decayed count are deleted (tombstones on the topic) down to the bound.
+
+Concurrency: two workers updating the same entity at once keep the last write (a use count may lose an
+increment; names and aliases are re-learned by the next article). Other workers' new entities are seen by
+the local word index at the latest ``REFRESH_S`` later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from newsingest.config import Settings
+from newsingest.enrich.countries import canonical_countries, merge_same_name
+from newsingest.enrich.folding import fold
+from newsingest.log import get_logger
+from newsingest.models import Entity, EntityType, Place
+
+log = get_logger(__name__)
+
+REGISTERED_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
+MAX_ALIASES = 8
+EVICT_SLACK = 0.05
+"""Eviction runs when the registry holds more than ``max * (1 + EVICT_SLACK)`` entities."""
+REFRESH_S = 10.0
+"""Longest time another worker's new entities may stay unseen by this worker's word index."""
+REFRESH_MIN_S = 1.0
+"""Least time between two rebuilds of the word index (other workers' writes change the store's size)."""
+_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,9}$")
+_PREFIX = "e|"
+
+
+@dataclass
+class Record:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    uses: float = 0.0
+    seen: float = 0.0
+
+    def dump(self) -> str:
+        return json.dumps({"n": self.name, "a": self.aliases, "u": round(self.uses, 4), "s": round(self.seen, 1)},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, value: str) -> Record | None:
+        try:
+            data = json.loads(value)
+            return cls(str(data["n"]), [str(a) for a in data.get("a", [])], float(data.get("u", 0)),
+                       float(data.get("s", 0)))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def decayed(self, now: float, half_life_s: float) -> float:
+        return self.uses * 0.5 ** (max(0.0, now - self.seen) / half_life_s)
+
+
+def entity_key(entity_type: EntityType, name: str) -> str:
+    return f"{_PREFIX}{entity_type.value}|{fold(name)}"
+
+
+def _parse_key(key: str) -> tuple[EntityType, tuple[str, ...]] | None:
+    if not key.startswith(_PREFIX):
+        return None
+    kind, _, folded = key[len(_PREFIX):].partition("|")
+    try:
+        return EntityType(kind), tuple(folded.split())
+    except ValueError:
+        return None
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """``part`` is a proper contiguous run of ``words`` ending at the last word, or one of two or more words."""
+    n = len(part)
+    if not n or n >= len(words):
+        return False
+    return any(words[i:i + n] == part and (i + n == len(words) or n >= 2) for i in range(len(words) - n + 1))
+
+
+class _Index:
+    """Local lookup structures derived from the store: word -> entity keys, alias -> entity keys."""
+
+    def __init__(self) -> None:
+        self.words: dict[tuple[EntityType, str], set[str]] = defaultdict(set)
+        self.aliases: dict[tuple[EntityType, str], set[str]] = defaultdict(set)
+        self.records: dict[str, tuple[str, Record]] = {}  # key -> (raw value, parsed record)
+        self.size = -1
+        self.built = 0.0
+
+    def add(self, key: str, raw: str, record: Record) -> None:
+        parsed = _parse_key(key)
+        if parsed is None:
+            return
+        kind, words = parsed
+        old = self.records.get(key)
+        if old is not None:
+            for alias in old[1].aliases:
+                self.aliases[(kind, fold(alias))].discard(key)
+        self.records[key] = (raw, record)
+        for word in words:
+            self.words[(kind, word)].add(key)
+        for alias in record.aliases:
+            self.aliases[(kind, fold(alias))].add(key)
+
+    def remove(self, key: str) -> None:
+        parsed, old = _parse_key(key), self.records.pop(key, None)
+        if parsed is None or old is None:
+            return
+        kind, words = parsed
+        for word in words:
+            self.words[(kind, word)].discard(key)
+        for alias in old[1].aliases:
+            self.aliases[(kind, fold(alias))].discard(key)
+
+
+class _Analysed(Protocol):
+    entities: list[Entity]
+    places: list[Place]
+
+
+_A = TypeVar("_A", bound=_Analysed)
+
+
+class EntityRegistry:
+    """Canonical entities shared by every worker; see the module docstring."""
+
+    def __init__(
+        self,
+        store: MutableMapping[str, str],
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.enabled = settings.entity_registry
+        self.max_entities = settings.entity_registry_max
+        self.half_life_s = settings.entity_registry_half_life_days * 86400.0
+        self.clock = clock
+        self._index = _Index()
+        self._flushes: set[asyncio.Future[None]] = set()
+
+    # --- the hook ---------------------------------------------------------------------------------------
+    def resolve(self, analysis: _A, language: str) -> _A:
+        """The analysis with countries under their CLDR name and persons/organisations under their registered
+        name; learns the article's entities. Unchanged when the ``entity_registry`` setting is off."""
+        if not self.enabled:
+            return analysis
+        entities, places = canonical_countries(analysis.entities, analysis.places, language)
+        entities = self.resolve_entities(entities)
+        self.learn(entities)
+        return dataclasses.replace(analysis, entities=entities, places=places)  # type: ignore[type-var]
+
+    # --- resolution -------------------------------------------------------------------------------------
+    def canonical(self, entity_type: EntityType, name: str) -> str | None:
+        """The registered name ``name`` stands for, or None (unknown or ambiguous)."""
+        if entity_type not in REGISTERED_TYPES:
+            return None
+        self._refresh()
+        key = entity_key(entity_type, name)
+        if key in self._index.records:
+            return self._index.records[key][1].name
+        folded = fold(name)
+        owners = self._index.aliases.get((entity_type, folded), set()) & self._index.records.keys()
+        if len(owners) == 1:
+            return self._index.records[next(iter(owners))][1].name
+        if owners or entity_type is not EntityType.PERSON:
+            return None
+        part = tuple(folded.split())
+        if not part:
+            return None
+        candidates = set.intersection(*(self._index.words.get((entity_type, word), set()) for word in part))
+        matches = [k for k in candidates if (p := _parse_key(k)) is not None and _contains(p[1], part)]
+        if len(matches) == 1:
+            return self._index.records[matches[0]][1].name
+        return None
+
+    def resolve_entities(self, entities: Sequence[Entity]) -> list[Entity]:
+        resolved = []
+        for entity in entities:
+            name = self.canonical(entity.type, entity.name)
+            resolved.append(entity if name is None or name == entity.name else entity.model_copy(update={"name": name}))
+        return merge_same_name(resolved)
+
+    # --- learning ---------------------------------------------------------------------------------------
+    def learn(self, entities: Iterable[Entity]) -> None:
+        now = self.clock()
+        changed = False
+        for entity in entities:
+            if entity.type not in REGISTERED_TYPES:
+                continue
+            if entity.type is EntityType.PERSON and len(fold(entity.name).split()) < 2:
+                continue
+            key = entity_key(entity.type, entity.name)
+            if not key[len(_PREFIX) + len(entity.type.value) + 1:]:
+                continue
+            current = self._index.records.get(key)
+            record = dataclasses.replace(current[1], aliases=list(current[1].aliases)) if current else Record(
+                entity.name)
+            record.uses = record.decayed(now, self.half_life_s) + 1.0
+            record.seen = now
+            if entity.type is EntityType.ORGANISATION:
+                self._learn_aliases(record, entity)
+            raw = record.dump()
+            self.store[key] = raw
+            self._index.add(key, raw, record)
+            changed = True
+        if changed:
+            self._index.size = len(self.store)
+            if len(self._index.records) > self.max_entities * (1 + EVICT_SLACK):
+                self.evict()
+            self._schedule_flush()
+
+    @staticmethod
+    def _learn_aliases(record: Record, entity: Entity) -> None:
+        known = {fold(a) for a in record.aliases} | {fold(record.name)}
+        for mention in entity.mentions:
+            text = mention.text.strip()
+            if len(record.aliases) >= MAX_ALIASES:
+                return
+            if _ACRONYM.match(text) and fold(text) not in known:
+                record.aliases.append(text)
+                known.add(fold(text))
+
+    def evict(self) -> int:
+        """Delete the entities with the lowest decayed use count down to ``max_entities``; returns how many."""
+        now = self.clock()
+        ranked = sorted(self._index.records.items(), key=lambda item: item[1][1].decayed(now, self.half_life_s))
+        excess = len(ranked) - self.max_entities
+        for key, _ in ranked[:max(0, excess)]:
+            self.store.pop(key, None)
+            self._index.remove(key)
+        if excess > 0:
+            log.info("entity registry evicted", evicted=excess, kept=len(self._index.records))
+        self._index.size = len(self.store)
+        return max(0, excess)
+
+    # --- keeping the local index in step with the shared store --------------------------------------------
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        since = now - self._index.built
+        if since < REFRESH_S and (len(self.store) == self._index.size or since < REFRESH_MIN_S):
+            return
+        index = self._index
+        seen = set()
+        for key, raw in list(self.store.items()):
+            seen.add(key)
+            cached = index.records.get(key)
+            if cached is not None and cached[0] == raw:
+                continue
+            record = Record.load(raw)
+            if record is not None:
+                index.add(key, raw, record)
+        for key in [k for k in index.records if k not in seen]:
+            index.remove(key)
+        index.size, index.built = len(self.store), now
+
+    def _schedule_flush(self) -> None:
+        """Send the writes to the topic in the background (a lost entity is re-learned; no ack waits on it)."""
+        flush = getattr(self.store, "flush", None)
+        if flush is None or not getattr(self.store, "started", False):
+            return
+        try:
+            task = asyncio.ensure_future(flush())
+        except RuntimeError:  # no running event loop: the next flush (or stop) sends them
+            return
+        self._flushes.add(task)
+        task.add_done_callback(self._flushed)
+
+    def _flushed(self, task: asyncio.Future[None]) -> None:
+        self._flushes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("entity registry flush failed", error=repr(task.exception()))
+
+    async def flush(self) -> None:
+        """Wait until every write so far is on the topic (no-op for a plain dict)."""
+        flush: Any = getattr(self.store, "flush", None)
+        if flush is not None:
+            await flush()

@@ -1,0 +1,195 @@
+"""The entity registry's resolution rules, learning, eviction, and countries under their CLDR names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from newsingest.config import Settings
+from newsingest.enrich.countries import canonical_countries, country_name
+from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
+from newsingest.enrich.places import resolve_places
+from newsingest.enrich.registry import EntityRegistry, entity_key
+from newsingest.models import Entity, EntityType, Mention, Place
+
+PER, ORG, LOC = EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION
+
+
+@dataclass(frozen=True)
+class Analysis:
+    entities: list[Entity]
+    places: list[Place] = field(default_factory=list)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def entity(name: str, kind: EntityType = PER, *mentions: str) -> Entity:
+    found = [Mention(start=i * 10, end=i * 10 + len(m), text=m) for i, m in enumerate(mentions or (name,))]
+    return Entity(name=name, type=kind, count=len(found), mentions=found)
+
+
+def registry(store: dict[str, str] | None = None, clock: Clock | None = None, **settings: object) -> EntityRegistry:
+    return EntityRegistry({} if store is None else store, Settings(**settings),  # type: ignore[arg-type]
+                          clock=clock or Clock())
+
+
+def names(reg: EntityRegistry, *entities: Entity, language: str = "en") -> list[str]:
+    return [e.name for e in reg.resolve(Analysis(list(entities)), language).entities]
+
+
+def test_a_surname_gets_the_one_known_full_name() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"))
+    assert names(reg, entity("Bush")) == ["George W. Bush"]
+    assert names(reg, entity("George W Bush")) == ["George W. Bush"]  # punctuation variant: the same entity
+
+
+def test_two_full_names_with_that_surname_leave_it_as_it_is() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"), entity("George H. W. Bush"))
+    assert names(reg, entity("Bush")) == ["Bush"]
+    assert names(reg, entity("W. Bush")) == ["W. Bush"]  # part of both
+    assert names(reg, entity("H. W. Bush")) == ["George H. W. Bush"]  # part of one only
+
+
+def test_leading_words_of_a_full_name_need_two_words() -> None:
+    reg = registry()
+    names(reg, entity("Kim Jong Un"))
+    assert names(reg, entity("Kim Jong")) == ["Kim Jong Un"]
+    assert names(reg, entity("Kim")) == ["Kim"]  # one word that is not the surname: too weak
+
+
+def test_partials_match_whole_words_of_the_same_type_only() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"), entity("Deutsche Bank", ORG))
+    assert names(reg, entity("Bus")) == ["Bus"]
+    assert names(reg, entity("Laura Bush")) == ["Laura Bush"]  # another person, not a part
+    assert names(reg, entity("Bush", ORG)) == ["Bush"]  # organisations are not persons
+    assert names(reg, entity("Bank", ORG)) == ["Bank"]  # no partial rule for organisations
+
+
+def test_one_word_persons_are_not_learned() -> None:
+    store: dict[str, str] = {}
+    reg = registry(store)
+    names(reg, entity("Bush"))
+    assert store == {}
+    names(reg, entity("George W. Bush"))
+    assert names(reg, entity("Bush")) == ["George W. Bush"]
+
+
+def test_an_organisations_abbreviation_becomes_its_alias() -> None:
+    reg = registry()
+    names(reg, entity("Internationale Atomenergiebehörde", ORG, "Internationale Atomenergiebehörde", "IAEA"))
+    assert names(reg, entity("IAEA", ORG), language="de") == ["Internationale Atomenergiebehörde"]
+    assert names(reg, entity("Iaea", ORG)) == ["Internationale Atomenergiebehörde"]  # folded like any name
+    assert names(reg, entity("IAEA", PER)) == ["IAEA"]  # aliases are per type
+
+
+def test_an_alias_of_two_organisations_is_ambiguous() -> None:
+    reg = registry()
+    names(reg, entity("Christlich Demokratische Union", ORG, "CDU"))
+    names(reg, entity("Christian Democratic Union", ORG, "CDU"))
+    assert names(reg, entity("CDU", ORG)) == ["CDU"]
+
+
+def test_full_and_partial_in_one_article_become_one_entity() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"))
+    result = reg.resolve(Analysis([entity("George W. Bush"), entity("Bush", PER, "Bush", "Bush")]), "en").entities
+    assert [(e.name, e.count, len(e.mentions)) for e in result] == [("George W. Bush", 3, 3)]
+
+
+def test_the_setting_turns_it_off() -> None:
+    store: dict[str, str] = {}
+    reg = registry(store, entity_registry=False)
+    names(reg, entity("George W. Bush"))
+    assert names(reg, entity("Bush")) == ["Bush"]
+    assert store == {}
+
+
+def test_records_are_json_with_decayed_use_counts() -> None:
+    store: dict[str, str] = {}
+    clock = Clock()
+    reg = registry(store, clock, entity_registry_half_life_days=1.0)
+    names(reg, entity("Angela Merkel"))
+    clock.now += 86400.0
+    names(reg, entity("Angela Merkel"))
+    record = json.loads(store[entity_key(PER, "angela merkel")])
+    assert record["n"] == "Angela Merkel"
+    assert record["u"] == pytest.approx(1.5)
+    assert record["s"] == clock.now
+
+
+def test_eviction_keeps_the_most_used_recent_entities() -> None:
+    store: dict[str, str] = {}
+    clock = Clock()
+    reg = registry(store, clock, entity_registry_max=100, entity_registry_half_life_days=1.0)
+    names(reg, entity("Old Person"))
+    clock.now += 86400.0  # one half-life: "Old Person" now counts 0.5
+    for _ in range(3):
+        names(reg, entity("Frequent Person"))
+    for number in range(110):
+        names(reg, entity(f"Person Number{number}"))
+    assert 100 <= len(store) <= 105
+    assert entity_key(PER, "Frequent Person") in store
+    assert entity_key(PER, "Old Person") not in store
+    assert reg.canonical(PER, "Old Person") is None
+    assert reg.canonical(PER, "Frequent Person") == "Frequent Person"
+
+
+def test_a_second_registry_on_the_same_store_sees_the_first_ones_entities() -> None:
+    store: dict[str, str] = {}
+    first, second = registry(store), registry(store)
+    assert names(second, entity("Putin")) == ["Putin"]
+    names(first, entity("Wladimir Putin"))
+    second._index.built = 0.0  # as after REFRESH_S
+    assert names(second, entity("Putin")) == ["Wladimir Putin"]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("language", "spellings", "expected"),
+    [
+        ("en", ["US", "USA", "America", "United States"], "United States"),
+        ("de", ["USA", "Vereinigte Staaten", "Vereinigten Staaten", "Amerika"], "Vereinigte Staaten"),
+        ("en", ["UK", "Britain"], "United Kingdom"),
+        ("de", ["Nordkorea"], "Nordkorea"),
+        ("fr", ["USA"], "États-Unis"),
+    ],
+)
+def test_every_spelling_of_a_country_gets_its_cldr_name(
+    gaz: Gazetteer, language: str, spellings: list[str], expected: str
+) -> None:
+    for spelling in spellings:
+        locations = [entity(spelling, LOC)]
+        places, countries = resolve_places(locations, [], gaz)
+        new_entities, new_places = canonical_countries(locations, places, language)
+        assert [e.name for e in new_entities] == [expected], spelling
+        assert [p.name for p in new_places] == [expected], spelling
+        assert new_places[0].country_code == countries[0]
+
+
+def test_cities_and_parts_of_countries_keep_their_names(gaz: Gazetteer) -> None:
+    locations = [entity("Wladiwostok", LOC), entity("Ostukraine", LOC)]
+    places, _ = resolve_places(locations, [], gaz)
+    new_entities, new_places = canonical_countries(locations, places, "de")
+    assert sorted(e.name for e in new_entities) == ["Ostukraine", "Wladiwostok"]
+    assert sorted(p.name for p in new_places) == ["Ostukraine", "Wladiwostok"]
+
+
+def test_country_names_fall_back_to_english() -> None:
+    assert country_name("DE", "xx") == "Germany"
+    assert country_name("de", "de") == "Deutschland"
+    assert country_name("ZZZ", "en") is None
