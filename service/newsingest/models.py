@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 ArticleId = Annotated[
     str,
@@ -155,6 +155,10 @@ class EnrichedArticle(RawArticle):
     )
     duplicate_of: str | None = Field(
         default=None, description="article_id of an earlier near-identical text, if any"
+    )
+    story_label: str | None = Field(
+        default=None, description="readable label of the story when this article joined it: the headline of the "
+        "story's most central article (closest to its centroid); since 1.2.0",
     )
     simhash: str | None = Field(default=None, description="64-bit SimHash of the body, hex")
     enriched_at: datetime = Field(default_factory=utcnow)

@@ -137,6 +137,7 @@ class Enricher:
             word_count=result.word_count,
             story_id=decision.story_id,
             duplicate_of=decision.duplicate_of,
+            story_label=decision.label,
             simhash=result.features.simhash_hex,
             pipeline_version=PIPELINE_VERSION,
         )

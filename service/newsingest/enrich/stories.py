@@ -47,7 +47,16 @@ from typing import Any
 import orjson
 
 from newsingest.enrich import simhash as sh
-from newsingest.enrich.story_centroid import Similarity, Weighted, add_member, new_centroid, similarity, weigh_article
+from newsingest.enrich.story_centroid import (
+    Similarity,
+    Weighted,
+    add_member,
+    new_centroid,
+    relabel,
+    similarity,
+    weigh_article,
+    weigh_record,
+)
 from newsingest.enrich.story_features import StoryFeatures, entity_keys, event_interval, story_features
 from newsingest.enrich.story_idf import StreamIdf
 from newsingest.enrich.terms import cosine
@@ -67,6 +76,7 @@ MIN_DUP_TOKENS = 20
 class StoryDecision:
     story_id: str
     duplicate_of: str | None
+    label: str | None = None  # the story's readable label once the article is in it (the central headline)
 
 
 @dataclass(frozen=True)
@@ -116,20 +126,25 @@ class StoryIndex:
         with self._lock:
             known = self._record(_ref(features.article_id))
             if known is not None and known["id"] == features.article_id:  # redelivery
-                return StoryDecision(known["story"], known.get("dup"))
+                return StoryDecision(known["story"], known.get("dup"), self.label(known["story"]) or features.title)
             meta = self._get("m") or {"wm": features.seen, "seq": 0, "hours": []}
             meta["wm"] = max(meta["wm"], features.seen)
             self._expire(meta)
             self.idf.reconcile(meta["hours"], self._hour_list, self._record, meta["wm"])
             decision = self._decide(features)
-            self._insert(features, decision, meta)
+            label = self._insert(features, decision, meta)
             self._put("m", meta)
-            return decision
+            return StoryDecision(decision.story_id, decision.duplicate_of, label or None)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """The story's centroid record (read-only), if the story is still in the window."""
         found = self._get(f"s:{_ref(story_id)}")
         return found if found is not None and found["id"] == story_id else None
+
+    def label(self, story_id: str) -> str | None:
+        """The story's readable label: the headline of its most central article (None once it has expired)."""
+        centroid = self.story(story_id)
+        return centroid.get("lb") if centroid is not None else None
 
     def __len__(self) -> int:
         """Articles currently held (iterates the store: for tests and diagnostics)."""
@@ -212,7 +227,8 @@ class StoryIndex:
         return min(found, key=lambda r: r["q"]) if found else None
 
     # --- state ----------------------------------------------------------------------------------------
-    def _insert(self, f: StoryFeatures, decision: StoryDecision, meta: dict[str, Any]) -> None:
+    def _insert(self, f: StoryFeatures, decision: StoryDecision, meta: dict[str, Any]) -> str:
+        """Store the article, its story's centroid and its blocking entries; returns the story's label."""
         meta["seq"] += 1
         ref = _ref(f.article_id)
         keys = self._blocking_keys(f)
@@ -223,8 +239,10 @@ class StoryIndex:
         })  # fmt: skip
         centroid = self.story(decision.story_id)
         if centroid is None:
-            self._put(f"s:{_ref(decision.story_id)}", new_centroid(decision.story_id, ref, f))
+            centroid = new_centroid(decision.story_id, ref, f)
+            self._put(f"s:{_ref(decision.story_id)}", centroid)
         elif add_member(centroid, ref, f, self.window):
+            self._relabel(centroid, ref, f)
             self._put(f"s:{_ref(decision.story_id)}", centroid)
         entry = [ref, f.start, f.end, meta["seq"]]
         for key in keys:
@@ -238,6 +256,15 @@ class StoryIndex:
         self._put(f"x:{hour}", bucket)
         if hour not in meta["hours"]:
             meta["hours"] = sorted([*meta["hours"], hour])
+        return str(centroid.get("lb") or f.title)
+
+    def _relabel(self, centroid: dict[str, Any], ref: str, f: StoryFeatures) -> None:
+        """After ``f`` joined: its headline becomes the label if it is now closer to the centroid than the
+        current label's article (both compared with the updated centroid, as a join is scored)."""
+        holder = self._record(centroid["lr"]) if centroid.get("lr") else None
+        mine = self.score(similarity(weigh_article(f, self.idf), centroid, self.idf))
+        theirs = None if holder is None else self.score(similarity(weigh_record(holder, self.idf), centroid, self.idf))
+        relabel(centroid, ref, f.title, mine, theirs)
 
     def _expire(self, meta: dict[str, Any]) -> None:
         """Drop every article first seen in an hour that ended more than the window before the watermark."""

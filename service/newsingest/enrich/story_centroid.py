@@ -7,7 +7,9 @@ words with another cannot pull a third story in, and a story keeps the vocabular
 Record (JSON, key ``s:<ref of the story id>``): ``id`` story id, ``n`` article count, ``t``/``tt``/``x`` term,
 title-term and entity sums (top :data:`TERMS`/:data:`TITLE_TERMS`/:data:`ENTITIES`), ``g`` generic entity keys,
 ``s``/``e`` the union of the members' event intervals, ``f``/``l`` first and last ingest time, ``m`` member
-refs (the latest :data:`MEMBERS`; an article already a member is never added twice: redelivery-idempotent).
+refs (the latest :data:`MEMBERS`; an article already a member is never added twice: redelivery-idempotent),
+``lb``/``lr`` the story's label and the ref of the article it is the headline of (the most central member:
+see :func:`relabel`).
 Older contributions decay with ``exp(-age / tau)`` of ingest time when a new article joins.
 """
 
@@ -63,7 +65,7 @@ def new_centroid(story_id: str, ref: str, f: StoryFeatures) -> dict[str, Any]:
     return {
         "id": story_id, "n": 1, "t": _top(f.terms, TERMS), "tt": _top(f.title_terms, TITLE_TERMS),
         "x": _top(f.entities, ENTITIES), "g": sorted(f.generic)[:ENTITIES], "s": f.start, "e": f.end,
-        "f": f.seen, "l": f.seen, "m": [ref],
+        "f": f.seen, "l": f.seen, "m": [ref], "lb": f.title, "lr": ref,
     }  # fmt: skip
 
 
@@ -116,3 +118,22 @@ def similarity(mine: Weighted, centroid: Mapping[str, Any], idf: StreamIdf) -> S
         entity=cosine(entities, _entity_weights(other, generic, idf)),
         shared_entities=sum(1 for k in entities if k in other and k not in generic),
     )
+
+
+def weigh_record(record: Mapping[str, Any], idf: StreamIdf) -> Weighted:
+    """The vectors of a stored article record (``t``, ``tt``, ``x``, ``g``), weighted like :func:`weigh_article`."""
+    generic = frozenset(record.get("g", ()))
+    return Weighted(idf.weigh(record["t"]), idf.weigh(record["tt"]), _entity_weights(record["x"], generic, idf),
+                    generic)  # fmt: skip
+
+
+def relabel(centroid: dict[str, Any], ref: str, title: str, centrality: float, holder: float | None) -> bool:
+    """Make the article ``ref`` the story's label when it is closer to the centroid than the current label's
+    article (``holder``: that article's centrality, None when it has left the window). In place; True when
+    the label changed. Ties keep the current label (a label does not flicker between equal headlines)."""
+    if not title or centroid.get("lr") == ref:
+        return False
+    if holder is not None and centroid.get("lb") and centrality <= holder:
+        return False
+    centroid["lb"], centroid["lr"] = title, ref
+    return True

@@ -5,7 +5,8 @@
 - ``entities``: language-neutral keys of the article's persons, organisations and places with weights
   (``p:<family name>``, ``org:<name>``, ``g:<geonames id>``...), and which of them are generic (countries);
 - the event interval (``published_at`` widened to its stated precision, or "at or before ``received_at``")
-  and the ingest time.
+  and the ingest time;
+- ``title``: the headline, a story's readable label when the article is the story's most central one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from newsingest.ingest.formats.agencies import canonical_agency
 from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArticle
 
 TITLE_TERMS = 16
+LABEL_CHARS = 300  # a story's label (a headline) is cut to this many characters
 STORY_TERMS = 128  # more than the 64 of a near-duplicate check: long reports share their rarer words
 _TYPE_WEIGHT = {EntityType.PERSON: 3.0, EntityType.ORGANISATION: 2.0, EntityType.MISC: 1.0,
                 EntityType.LOCATION: 1.5}  # fmt: skip
@@ -41,6 +43,7 @@ class StoryFeatures:
     start: float | None  # event interval (epoch seconds); None: open towards the past
     end: float
     seen: float  # ingest time; drives expiry
+    title: str = ""  # the headline: the story's label when this article is its most central one
 
     @property
     def simhash_hex(self) -> str:
@@ -125,4 +128,5 @@ def story_features(raw: RawArticle, entities: Sequence[Entity], places: Sequence
         start=start,
         end=end,
         seen=raw.provenance.received_at.timestamp(),
+        title=" ".join(raw.title.split())[:LABEL_CHARS],
     )

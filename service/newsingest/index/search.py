@@ -5,7 +5,7 @@
   requested languages' fields when ``lang`` is filtered). Quoted phrases run on the unstemmed fields.
 - Filters: every facet (values of one facet are ANDed) and a date range on ``date``.
 - Facets: terms buckets keyed by the normalized value (what a filter takes) with a display form: the value as
-  written in one of the bucket's articles, and for stories the title of the story's first article.
+  written in one of the bucket's articles, and for stories their label (``story_label``, else a title).
 - Paging: ``search_after`` with an opaque token; sort by relevance or date.
 A bad query raises ``SearchError`` (the API answers 400 with its reason); Elasticsearch being unreachable
 raises ``BackendUnavailable`` (503).
@@ -205,9 +205,9 @@ def _facet_aggs(facet_size: int) -> dict[str, Any]:
     ``.display`` would not say which spelling belongs to the bucket)."""
     aggs: dict[str, Any] = {}
     for facet in FACETS:
-        if facet.name == STORY_FACET:
-            oldest = {"date": {"order": "asc", "missing": "_last", "unmapped_type": "date"}}
-            display: dict[str, Any] = {"size": 1, "_source": ["title"], "sort": [oldest]}
+        if facet.name == STORY_FACET:  # the label the story's latest ingested article carries
+            latest = {"ingested_at": {"order": "desc", "missing": "_last", "unmapped_type": "date"}}
+            display: dict[str, Any] = {"size": 1, "_source": ["story_label", "title"], "sort": [latest]}
         else:
             display = {"size": 1, "_source": [facet.field]}
         aggs[facet.name] = {"terms": {"field": facet.field, "size": facet_size},
@@ -366,7 +366,7 @@ def _display(facet: FacetSpec, key: str, hits: list[dict[str, Any]]) -> str:
         return key
     source = hits[0].get("_source", {})
     if facet.name == STORY_FACET:
-        return str(source.get("title") or key)
+        return str(source.get("story_label") or source.get("title") or key)
     candidates = _values(source, facet.field.split("."))
     return next((c for c in candidates if fold(c) == key), next((c for c in candidates if c.lower() == key), key))
 

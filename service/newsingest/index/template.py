@@ -145,6 +145,7 @@ def mappings() -> dict[str, Any]:
         "entities": {"type": "object", "enabled": False},
         "word_count": {"type": "integer"},
         "story_id": _facet(),
+        "story_label": {"type": "keyword", "ignore_above": 512},
         "duplicate_of": _KEYWORD,
         "simhash": _KEYWORD,
         "pipeline_version": _KEYWORD,

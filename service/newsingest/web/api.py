@@ -37,6 +37,7 @@ from newsingest.index.search import (
 from newsingest.web.auth import api_key_guard
 from newsingest.web.export import export_router
 from newsingest.web.ingest import ingest_router
+from newsingest.web.stories import stories_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -135,6 +136,7 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
         return {"status": "ok"}
 
     app.include_router(ingest_router(settings))
+    app.include_router(stories_router(settings, _ERRORS))
     app.include_router(export_router(settings))
 
     @app.get("/", include_in_schema=False)
