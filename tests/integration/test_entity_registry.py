@@ -1,0 +1,90 @@
+"""The entity registry on the real broker: it survives a restart and two workers share it (news.entities)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from newsingest.config import Settings
+from newsingest.enrich.registry import EntityRegistry
+from newsingest.kafka.topics import ensure_topics, topic_specs
+from newsingest.models import Entity, EntityType, Mention, Place
+from newsingest.streaming.replicated_map import ReplicatedMap
+
+PER, ORG = EntityType.PERSON, EntityType.ORGANISATION
+
+
+@dataclass(frozen=True)
+class Analysis:
+    entities: list[Entity]
+    places: list[Place] = field(default_factory=list)
+
+
+def _entity(name: str, kind: EntityType = PER, *mentions: str) -> Entity:
+    found = [Mention(start=i * 10, end=i * 10 + len(m), text=m) for i, m in enumerate(mentions or (name,))]
+    return Entity(name=name, type=kind, count=len(found), mentions=found)
+
+
+def _names(registry: EntityRegistry, *entities: Entity) -> list[str]:
+    return [e.name for e in registry.resolve(Analysis(list(entities)), "en").entities]
+
+
+def _worker(settings: Settings, name: str) -> tuple[ReplicatedMap, EntityRegistry]:
+    store = ReplicatedMap(settings.kafka_servers, settings.topic_entities, client_id=f"test.{name}", linger_ms=0)
+    return store, EntityRegistry(store, settings)
+
+
+async def _eventually(check: Callable[[], bool]) -> None:
+    async with asyncio.timeout(20):
+        while not check():
+            await asyncio.sleep(0.2)
+
+
+def test_the_entities_topic_is_compacted(isolated: Settings) -> None:
+    spec = {s.name: s for s in topic_specs(isolated)}[isolated.topic_entities]
+    assert spec.config["cleanup.policy"] == "compact"
+    assert spec.partitions == 1
+
+
+def test_registry_survives_a_restart(isolated: Settings) -> None:
+    async def scenario() -> None:
+        await ensure_topics(isolated)
+        store, registry = _worker(isolated, "first")
+        await store.start()
+        _names(registry, _entity("George W. Bush"), _entity("Internationale Atomenergiebehörde", ORG, "IAEA"))
+        await registry.flush()
+        await store.stop()
+
+        store, registry = _worker(isolated, "restarted")
+        await store.start()
+        try:
+            assert store.recovered_records >= 2
+            assert _names(registry, _entity("Bush")) == ["George W. Bush"]
+            assert _names(registry, _entity("IAEA", ORG)) == ["Internationale Atomenergiebehörde"]
+        finally:
+            await store.stop()
+
+    asyncio.run(scenario())
+
+
+def test_two_workers_share_the_registry(isolated: Settings) -> None:
+    async def scenario() -> None:
+        await ensure_topics(isolated)
+        (store_a, a), (store_b, b) = _worker(isolated, "a"), _worker(isolated, "b")
+        await asyncio.gather(store_a.start(), store_b.start())
+        try:
+            assert _names(b, _entity("Putin")) == ["Putin"]  # b knows nobody yet
+            _names(a, _entity("Wladimir Putin"))  # a learns ...
+            await a.flush()
+            # ... and b resolves with it (its word index follows the shared store within REFRESH_S)
+            await _eventually(lambda: _names(b, _entity("Putin")) == ["Wladimir Putin"])
+            # what b learns reaches a, and a second full name makes the surname ambiguous for both
+            _names(b, _entity("Lyudmila Putin"))
+            await b.flush()
+            await _eventually(lambda: _names(a, _entity("Putin")) == ["Putin"])
+            assert _names(b, _entity("Putin")) == ["Putin"]
+        finally:
+            await asyncio.gather(store_a.stop(), store_b.stop())
+
+    asyncio.run(scenario())
