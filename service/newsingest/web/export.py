@@ -45,7 +45,8 @@ def export_request(
     place: FacetValues = None,
     country: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="ISO 3166 alpha-2")] = None,
     keyword: FacetValues = None,
-    story: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="story id")] = None,
+    story: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="story id: more from "
+                                                                                        "this story")] = None,
     since: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD, ISO date-time or now-7d")] = None,
     until: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD (whole day), ISO or date math")] = None,
     sort: SortOrder = "relevance",
