@@ -175,3 +175,12 @@ def canonical_name(root: Group, members: list[Group]) -> str:
 
 def position(m: CleanMention) -> tuple[int, int, int]:
     return (0 if m.field == "title" else 1, m.start, m.end)
+
+
+def merge_abbreviations(groups: list[Group], pairs: dict[str, str]) -> None:
+    """An abbreviation introduced in the article ("Internationale Atomenergiebehörde (IAEA)") joins its long form."""
+    by_key = {g.key: g for g in groups}
+    for group in groups:
+        long_form = by_key.get(pairs.get(group.key, ""))
+        if long_form is not None and long_form.root() is not group.root():
+            _merge(long_form.root(), group)

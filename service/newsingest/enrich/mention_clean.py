@@ -224,9 +224,22 @@ def _with_form(m: CleanMention, form: str) -> CleanMention:
     return CleanMention(m.field, m.start, m.end, m.text, form, m.type)
 
 
+def _is_dative_plural(m: CleanMention, last: str, known: KnownName) -> bool:
+    """A plural place name in the dative (-n added to a known name ending in -e), never a known name itself."""
+    return (
+        m.type is EntityType.LOCATION
+        and last.endswith("en")
+        and len(last) > 5
+        and not known(m.form)
+        and known(m.form[:-1])
+    )
+
+
 def _genitive_base(m: CleanMention, keys: set[str], person_tokens: set[str], known: KnownName) -> str:
     form = m.form
     last = form.split()[-1]
+    if _is_dative_plural(m, last, known):
+        return form[:-1]  # "in den Niederlanden", "auf den Philippinen": the place is "Niederlande"
     if not last.endswith("s") or last.endswith("ss") or len(last) < 4 or last.isupper():
         return form
     is_person = m.type is EntityType.PERSON

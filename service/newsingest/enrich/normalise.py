@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from newsingest.enrich.coref import abbreviations, extend_persons
 from newsingest.enrich.entity_merge import (
     TYPE_PRIORITY,
     Group,
@@ -29,11 +30,13 @@ from newsingest.enrich.entity_merge import (
     canonical_name,
     fold_persons,
     group_mentions,
+    merge_abbreviations,
     merge_acronyms,
     merge_by_identity,
     merge_inflections,
     position,
 )
+from newsingest.enrich.german_case import nominative_mentions
 from newsingest.enrich.mention_clean import (
     CleanMention,
     Field,
@@ -64,16 +67,24 @@ def normalise_entities(
     """
     is_known: KnownName = known or (lambda _name: False)
     cleaned: list[CleanMention] = []
+    texts: dict[str, str] = {}
     for field_name, text, raw in mentions:
+        texts[field_name] = text
         cleaned.extend(clean_mentions(field_name, text, raw))
     cleaned = sorted(set(cleaned), key=position)
+    german = language.split("-")[0] == "de"
+    if german:
+        cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
     genitive = language.split("-")[0] in GENITIVE_LANGUAGES
     cleaned = split_runs(cleaned, is_known, genitive)
     if genitive:
         cleaned = strip_genitives(cleaned, is_known)
+    if german:
+        cleaned = nominative_mentions(cleaned, texts)
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
+    merge_abbreviations(groups, abbreviations(cleaned, texts))
     merge_acronyms(groups)
     merge_inflections(groups)
     fold_persons(groups)

@@ -1,0 +1,65 @@
+"""In-article coreference of names: complete cut person names, pair abbreviations with the long form they follow.
+
+- A person span the NER model ended early ("Kim Jong" + "Un", IO tagging and an unfamiliar last token) is
+  extended by the next word when that word is capitalised, is no part of another mention, and the German
+  tagger (HanTa) reads it, in its sentence context, as a proper noun (``NE``). The short forms of the name
+  ("Kim", "Kim Jong") then fold into the full one (``entity_merge.fold_persons``).
+- "Internationale Atomenergiebehörde (IAEA)": a name followed by a parenthesised abbreviation introduces that
+  abbreviation; every mention of it is the same entity, whatever its initials (``abbreviations``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from newsingest.enrich.folding import fold
+from newsingest.enrich.german_case import analyse
+from newsingest.enrich.mention_clean import CleanMention
+from newsingest.models import EntityType
+
+_NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][a-zäöüß]+)\b(?![-'’])")
+_CONTEXT = re.compile(r"\s*(\S+)?\s*(\S+)?")
+_ABBREVIATION = re.compile(r"\s*\(([A-ZÄÖÜ][A-Za-zÄÖÜäöü0-9&.]{1,9})\)")
+
+
+def extend_persons(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
+    """Person mentions completed by a following proper noun the model left out (German)."""
+    taken = {(m.field, i) for m in mentions for i in range(m.start, m.end)}
+    result = []
+    for m in mentions:
+        text = texts.get(m.field, "")
+        following = _NEXT_WORD.match(text, m.end) if m.type is EntityType.PERSON else None
+        if following is None or (m.field, following.start(1)) in taken:
+            result.append(m)
+            continue
+        context = _CONTEXT.match(text, following.end())
+        after = [w for w in (context.groups() if context else ()) if w]
+        words = (*m.text.split(), following.group(1), *after)
+        tags = analyse(tuple(words))
+        if tags[len(m.text.split())][3] != "NE":
+            result.append(m)
+            continue
+        end = following.end(1)
+        surface = text[m.start : end]
+        result.append(dataclasses.replace(m, end=end, text=surface, form=" ".join(surface.split())))
+    return result
+
+
+def abbreviations(mentions: list[CleanMention], texts: Mapping[str, str]) -> dict[str, str]:
+    """Folded abbreviation -> folded form of the name it was introduced with ("iaea" -> "internationale
+    atomenergiebehorde"), for non-person names followed by "(ABBR)"; an abbreviation introduced for two
+    different names is left out."""
+    pairs: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.type is EntityType.PERSON or " " not in m.form:
+            continue
+        match = _ABBREVIATION.match(texts.get(m.field, ""), m.end)
+        if match is None:
+            continue
+        abbr = match.group(1)
+        if sum(ch.isupper() for ch in abbr) < 2 or fold(abbr) == fold(m.form):
+            continue
+        pairs.setdefault(fold(abbr), set()).add(fold(m.form))
+    return {abbr: next(iter(forms)) for abbr, forms in pairs.items() if len(forms) == 1}

@@ -1,0 +1,140 @@
+"""German names in the nominative: "der Deutschen Bahn" -> "Deutsche Bahn", "Bayerischem Rundfunk" -> "Bayerischer
+Rundfunk", "die Vereinigten Staaten" -> "Vereinigte Staaten", "des Islamischen Staates" -> "Islamischer Staat".
+
+A facet label is the name as it stands alone: an adjective + noun phrase without article, so the adjectives take
+the strong nominative ending of the head noun's gender and number (masculine -er, feminine -e, neuter -es,
+plural -e). The part of speech, the adjective's stem and ending and the noun's inflection suffix come from HanTa
+(the Hanover Tagger, a morphological analyser and tagger for German shipped with its model on PyPI). German
+marks gender on the article, not the noun, so the gender comes from the articles the article's text puts in front
+of the name ("der Deutschen Bahn": feminine; "dem Roten Kreuz": masculine or neuter; "das Rote Kreuz": neuter),
+then from the derivational suffix of the head noun (-ung, -heit, -schaft, -ion: feminine; -ium, -ment, -tum:
+neuter; -ismus, -ling: masculine), then masculine, the most frequent gender.
+
+Only adjectives with an oblique ending (-en, -em) before a common noun are changed: names whose last word is a
+proper noun ("Stuttgarter Kickers", "Kim Jong Un"), invariable place adjectives ("Neue Zürcher Zeitung" keeps
+"Zürcher") and single words ("Kraus", "Paris") stay as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from newsingest.enrich.mention_clean import CleanMention
+from newsingest.models import EntityType
+
+Gender = str  # "m", "f", "n" or "pl"
+_ENDING = {"m": "er", "f": "e", "n": "es", "pl": "e"}
+_OBLIQUE = {"en", "em"}
+_PLURAL_SUFFIXES = {"en", "n", "er", "e"}
+_GENITIVE_SUFFIXES = {"es", "s"}
+# the article or preposition+article right before an oblique adjective + singular noun: possible genders
+_CUES: dict[str, frozenset[str]] = {
+    "das": frozenset("n"),
+    "dem": frozenset("mn"), "im": frozenset("mn"), "vom": frozenset("mn"), "zum": frozenset("mn"),
+    "am": frozenset("mn"), "beim": frozenset("mn"), "des": frozenset("mn"), "einem": frozenset("mn"),
+    "eines": frozenset("mn"), "den": frozenset("m"), "einen": frozenset("m"),
+    "der": frozenset("f"), "zur": frozenset("f"), "einer": frozenset("f"),
+}  # fmt: skip
+_FEMININE = re.compile(r"(?:ung|heit|keit|schaft|ion|tät|ität|ei|ie|ik|ur|enz|anz|in|age|ade|ette|e)$")
+_NEUTER = re.compile(r"(?:ium|um|ment|tum|chen|lein|ma|nis|haus|werk|amt|gericht|institut|zentrum|büro)$")
+_MASCULINE = re.compile(r"(?:ismus|ling|or|ist|eur|ant|ig|rat|bund|verband|dienst|fonds|konzern)$")
+
+
+@functools.cache
+def _tagger() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(words: tuple[str, ...]) -> tuple[tuple[str, str, tuple[tuple[str, str], ...], str], ...]:
+    """HanTa's analysis of a word sequence: (word, lemma, morphemes, part of speech) per word."""
+    tagged = _tagger().tag_sent(list(words), taglevel=3)
+    return tuple((w, lemma, tuple(tuple(m) for m in morphs), pos) for w, lemma, morphs, pos in tagged)
+
+
+def _suffix(morphemes: tuple[tuple[str, str], ...], kind: str) -> str:
+    return morphemes[-1][0] if morphemes and morphemes[-1][1] == kind else ""
+
+
+def _noun_gender(morphemes: tuple[tuple[str, str], ...], lemma: str) -> frozenset[str]:
+    stems = [m for m, tag in morphemes if tag == "NN"]
+    last = (stems[-1] if stems else lemma).casefold()
+    for pattern, gender in ((_NEUTER, "n"), (_MASCULINE, "m"), (_FEMININE, "f")):
+        if pattern.search(last):
+            return frozenset(gender)
+    return frozenset("mfn")
+
+
+def gender_from_cues(cues: Iterable[str]) -> frozenset[str]:
+    """Genders consistent with every article word seen before the name (all three when none says anything)."""
+    possible = frozenset("mfn")
+    for cue in cues:
+        narrowed = possible & _CUES.get(cue.casefold(), possible)
+        if narrowed:
+            possible = narrowed
+    return possible
+
+
+def nominative(form: str, cues: Iterable[str] = ()) -> str:
+    """``form`` with its adjectives (and a genitive head noun) in the nominative; unchanged when it is no
+    adjective + common-noun phrase with an oblique adjective ending. ``cues``: the words right before the name
+    wherever it occurs in the article (lower-cased or not)."""
+    words = form.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return form
+    analysed = analyse(tuple(words))
+    head_word, head_lemma, head_morphs, head_pos = analysed[-1]
+    if head_pos != "NN":
+        return form
+    adjectives = []
+    for i, (word, _lemma, morphs, pos) in enumerate(analysed[:-1]):
+        ending = _suffix(morphs, "SUF_ADJ")
+        if pos == "ADJ(A)" and ending in _OBLIQUE and word.endswith(ending):
+            adjectives.append((i, word[: -len(ending)]))
+        elif pos != "ADJ(A)":
+            return form  # "Bank of England", "Kim Jong Un": not an adjective + noun phrase
+    if not adjectives:
+        return form
+    noun_suffix = _suffix(head_morphs, "SUF_NN")
+    head = head_word
+    gender: str
+    cue_genders = gender_from_cues(cues)
+    if noun_suffix in _PLURAL_SUFFIXES and head_lemma.casefold() != head_word.casefold():
+        gender = "pl"
+    else:
+        if noun_suffix in _GENITIVE_SUFFIXES and head_word.endswith(noun_suffix) and cue_genders <= set("mn"):
+            head = head_word[: -len(noun_suffix)]
+        options = cue_genders & _noun_gender(head_morphs, head_lemma) or cue_genders
+        gender = next(g for g in "mfn" if g in options)
+    result = list(words)
+    for i, stem in adjectives:
+        result[i] = stem + _ENDING[gender]
+    result[-1] = head
+    return " ".join(result)
+
+
+_PRECEDING = re.compile(r"(\w+)\W*$")
+
+
+def nominative_mentions(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
+    """The mentions with German adjective + noun names in the nominative (persons untouched); the article words
+    before every occurrence of a name are its gender cues."""
+    cues: dict[str, list[str]] = {}
+    for m in mentions:
+        before = _PRECEDING.search(texts.get(m.field, "")[max(0, m.start - 30) : m.start])
+        if before:
+            cues.setdefault(m.form, []).append(before.group(1))
+    result = []
+    for m in mentions:
+        if m.type is EntityType.PERSON or " " not in m.form:
+            result.append(m)
+            continue
+        form = nominative(m.form, cues.get(m.form, ()))
+        result.append(m if form == m.form else dataclasses.replace(m, form=form))
+    return result

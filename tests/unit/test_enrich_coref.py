@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from newsingest.enrich.normalise import normalise_entities
+from tests.fixtures.enrich.fakes import LOC, ORG, PER, mentions
+
+
+def names(body: str, spans: list, language: str = "de") -> dict[str, int]:
+    entities = normalise_entities([("body", body, mentions(body, spans))], language=language)
+    return {e.name: e.count for e in entities}
+
+
+def test_a_cut_person_name_is_completed_by_the_following_proper_noun() -> None:
+    body = "Der Staatschef Kim Jong Un wird bald Russland besuchen. Kim werde kommen, sagte Kim Jong."
+    spans = [("Kim Jong", PER), ("Russland", LOC), ("Kim", PER), ("Kim Jong", PER)]
+    assert names(body, spans) == {"Kim Jong Un": 3, "Russland": 1}
+
+
+def test_a_person_is_not_extended_by_a_common_noun_or_another_name() -> None:
+    body = "Angela Merkel Montag in Berlin. Das sagte Merkel Russland gegenüber."
+    spans = [("Angela Merkel", PER), ("Berlin", LOC), ("Merkel", PER), ("Russland", LOC)]
+    assert names(body, spans) == {"Angela Merkel": 2, "Berlin": 1, "Russland": 1}
+
+
+def test_an_abbreviation_joins_the_long_form_it_was_introduced_with() -> None:
+    body = "Die Internationale Atomenergiebehörde (IAEA) prüft. Die IAEA sagte, die Agentur prüfe weiter."
+    spans = [("Internationale Atomenergiebehörde", ORG), ("IAEA", ORG)]
+    assert names(body, spans) == {"Internationale Atomenergiebehörde": 2}
+
+
+def test_an_abbreviation_for_two_names_joins_neither() -> None:
+    body = "Die Alpha Gruppe (AG) und die Anders Gesellschaft (AG) streiten; AG bleibt offen."
+    spans = [("Alpha Gruppe", ORG), ("Anders Gesellschaft", ORG), ("AG", ORG)]
+    assert set(names(body, spans)) == {"Alpha Gruppe", "Anders Gesellschaft", "AG"}
