@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     stream_in_flight: int = Field(
         default=5000, ge=1, description="articles of a streamed file sent to Kafka and not yet acknowledged, at most"
     )
+    stream_parse_processes: int = Field(
+        default=1, ge=0, le=64,
+        description="processes that parse streamed JSONL and JSON-array files while the watcher sends (0: a thread"
+        " of the watcher's process, which then reaches about half of the producer's speed)",
+    )
     stream_checkpoint_s: float = Field(
         default=2.0, gt=0, description="how often a streamed file's acknowledged position is saved (also every"
         " 10,000 articles)",

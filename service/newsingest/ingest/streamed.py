@@ -24,8 +24,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,10 +38,11 @@ from newsingest.ingest.checkpoint import (
 )
 from newsingest.ingest.filing import Failure, file_failed, move_into
 from newsingest.ingest.formats.base import ParseError, ParseResult, SourceFile
-from newsingest.ingest.formats.stream_base import StreamItem, StreamPosition
+from newsingest.ingest.formats.stream_base import StreamPosition
 from newsingest.ingest.names import display_name, lossless_name
 from newsingest.ingest.producer import ArticleProducer
-from newsingest.ingest.stream_format import StreamFormat, open_items, stream_format
+from newsingest.ingest.stream_format import stream_format
+from newsingest.ingest.stream_parse import Batch, Batches, FileReplaced, ParserCrashed
 from newsingest.ingest.stream_send import BrokerUnavailable, InOrderSender, Tally
 from newsingest.log import get_logger
 from newsingest.metrics import FILES
@@ -50,7 +50,6 @@ from newsingest.models import utcnow
 
 log = get_logger(__name__)
 
-BATCH_ITEMS = 256
 CHECKPOINT_EVERY = 10000
 PROGRESS_LOG_S = 5.0
 MAX_HELD_ERRORS = 1000
@@ -58,7 +57,6 @@ HASH_CHUNK = 1 << 20
 MAX_RETRY_DELAY_S = 60.0
 _OUTAGE = object()  # an attempt ended because Kafka did not acknowledge
 
-Batch = list[tuple[StreamItem, bytes | None]]
 SaveFn = Callable[[Path, FileCheckpoint], None]
 
 
@@ -69,19 +67,6 @@ def sha256_of(fh: BinaryIO) -> str:
     while chunk := fh.read(HASH_CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
-
-
-def _next_batch(items: Iterator[StreamItem], lossless: str) -> Batch:
-    """The next items with their articles serialised (runs in the worker thread, off the event loop)."""
-    batch: Batch = []
-    for item in islice(items, BATCH_ITEMS):
-        result = item.result
-        value = None
-        if result is not None and not isinstance(result, ParseError):
-            provenance = result.provenance.model_copy(update={"file_name_b64": lossless})
-            value = result.model_copy(update={"provenance": provenance}).model_dump_json().encode()
-        batch.append((item, value))
-    return batch
 
 
 def _display(path: Path) -> str:
@@ -151,23 +136,31 @@ class StreamedIngest:
         source = SourceFile(name=display_name(path.name), data=b"", received_at=record.started_at,
                             known_sha256=record.sha256, known_size=st.st_size)
         start = StreamPosition(record.offset_acked, record.items_done, record.lines_done)
-        return await self._produce(path, fh, fmt, source, record, start)
+        batches = Batches(fmt=fmt, fh=fh, path=os.fsencode(path), st=st, source=source, start=start,
+                          max_item_bytes=self.settings.stream_max_item_bytes, lossless=lossless_name(path.name),
+                          processes=self.settings.stream_parse_processes)
+        try:
+            return await self._produce(path, batches, record, start)
+        except FileReplaced:
+            log.info("file replaced while it was streamed; it is looked at again", file=_display(path))
+            remove_checkpoint(self.records, path)
+            return False
+        except ParserCrashed as exc:
+            return self._fail(path, Failure("parse", exc.code, exc.reason, exc.detail))
+        finally:
+            batches.close()
 
-    async def _produce(self, path: Path, fh: BinaryIO, fmt: StreamFormat, source: SourceFile,
-                       record: FileCheckpoint, start: StreamPosition) -> bool | object:
+    async def _produce(self, path: Path, batches: Batches, record: FileCheckpoint,
+                       start: StreamPosition) -> bool | object:
         tally = Tally(position=start)
         sender = InOrderSender(self.producer, window=self.settings.stream_in_flight, file=_display(path),
                                tally=tally)
         progress = _Progress(path, record, start, self.settings.stream_checkpoint_s)
-        items = open_items(fmt, fh, source, start, self.settings.stream_max_item_bytes)
-        lossless = lossless_name(path.name)
         held: Batch = []
         holding = record.articles_acked == 0
         finished = False
         try:
-            pending = asyncio.ensure_future(asyncio.to_thread(_next_batch, items, lossless))
-            while batch := await pending:
-                pending = asyncio.ensure_future(asyncio.to_thread(_next_batch, items, lossless))
+            while batch := await batches.next():
                 for item, value in batch:
                     if holding and value is None and len(held) < MAX_HELD_ERRORS:
                         held.append((item, value))  # bad items before the first article: maybe a bad file

@@ -26,6 +26,14 @@ class StreamPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article parsed in a parser process (``ingest/stream_parse.py``): its JSON travels beside the item,
+    and the sender needs nothing of it but the id."""
+
+    article_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class StreamItem:
     """One item of a streamed file and what it became."""
 
@@ -33,7 +41,7 @@ class StreamItem:
     """position of the item in the file (``index_in_file`` of its article)"""
     end: int
     """byte offset just after the item (for NewsML: bytes handed to the parser so far): the resume point"""
-    result: RawArticle | ParseError | None
+    result: RawArticle | ArticleRef | ParseError | None
     """the article, the reason it is none, or None for an item that is not meant to be one (a picture)"""
     raw: bytes = b""
     """the item's bytes (at most ``DLQ_PAYLOAD_MAX_BYTES``) when it failed, for the dead letter"""
