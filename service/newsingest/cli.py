@@ -214,6 +214,7 @@ EXTENSION_COMMANDS: list[tuple[str, str]] = [
     ("newsingest.cli_search", "search_cmd"),
     ("newsingest.cli_search", "serve_cmd"),
     ("newsingest.cli_search", "reindex_cmd"),
+    ("newsingest.cli_reenrich", "reenrich_cmd"),
     ("newsingest.cli_search", "kibana_group"),
     ("newsingest.cli_tail", "tail_cmd"),
     ("newsingest.cli_parse", "parse"),

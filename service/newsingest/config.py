@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     topic_replication_factor: int = Field(
         default=1, ge=1, description="replication factor of new topics (3 on a production cluster)"
     )
-    raw_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, description="news.raw retention")
+    raw_retention_ms: int = Field(
+        default=-1, description="news.raw retention (-1 = forever; the topic is also compacted by key, for reenrich)"
+    )
     enriched_retention_ms: int = Field(
         default=-1, description="news.enriched retention (-1 = forever; the topic is also compacted by key)"
     )

@@ -66,7 +66,7 @@ class ReindexReport:
     deleted: list[str] = field(default_factory=list)
 
 
-async def _partitions(settings: Settings, topic: str) -> list[TopicPartition]:
+async def topic_partitions(settings: Settings, topic: str) -> list[TopicPartition]:
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=15000)
     await admin.start()
     try:
@@ -132,7 +132,8 @@ async def swap_aliases(es: AsyncElasticsearch, settings: Settings, new_index: st
     await es.indices.update_aliases(actions=actions)
 
 
-async def _old_indices(es: AsyncElasticsearch, settings: Settings) -> list[str]:
+async def aliased_indices(es: AsyncElasticsearch, settings: Settings) -> list[str]:
+    """The indices the read or the write alias points to now."""
     found = set(await alias_indices(es, settings.read_alias)) | set(await alias_indices(es, settings.write_alias))
     return sorted(found)
 
@@ -144,29 +145,17 @@ async def reindex(settings: Settings, *, delete_old: bool = False, progress: Pro
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_servers, group_id=None, enable_auto_commit=False,
                                 auto_offset_reset="earliest", client_id=f"{settings.app_id}.reindex")
     try:
-        await put_template(es, settings)
-        new_index = versioned_index(settings, max(await existing_versions(es, settings), default=0) + 1)
-        await es.indices.create(index=new_index, settings={"index": {"refresh_interval": "-1"}})
+        new_index = await create_version(es, settings)
         progress(f"created {new_index}")
         try:
-            built, end, partitions, writer = await _build(es, consumer, settings, new_index, progress)
+            built, end, writer = await _build(es, consumer, settings, new_index, progress)
             if before_swap is not None:
                 await before_swap()
         except BaseException:
             await es.indices.delete(index=new_index, ignore_unavailable=True)
             raise
-        old = [index for index in await _old_indices(es, settings) if index != new_index]
-        await swap_aliases(es, settings, new_index, old)
-        progress(f"aliases {settings.read_alias}, {settings.write_alias} -> {new_index} (were {', '.join(old) or '-'})")
-        after_swap = await consumer.end_offsets(partitions)
-        caught_up = await copy_range(consumer, writer, end, after_swap, settings.bulk_max_docs)
-        await es.indices.refresh(index=new_index)
-        progress(f"caught up {caught_up.indexed} documents that arrived during the rebuild")
-        deleted: list[str] = []
-        if delete_old and old:
-            await es.indices.delete(index=",".join(old))
-            deleted = old
-            progress(f"deleted {', '.join(old)}")
+        old, caught_up = await swap_and_catch_up(es, consumer, writer, settings, new_index, end, progress)
+        deleted = await delete_indices(es, old, progress) if delete_old else []
         count = (await es.count(index=new_index))["count"]
         report = ReindexReport(index=new_index, previous=old, built=built, caught_up=caught_up, documents=count,
                                seconds=round(time.monotonic() - started, 2), deleted=deleted)
@@ -177,22 +166,58 @@ async def reindex(settings: Settings, *, delete_old: bool = False, progress: Pro
         await es.close()
 
 
+async def create_version(es: AsyncElasticsearch, settings: Settings) -> str:
+    """Put the current template and create ``<prefix>-v<N+1>`` from it, refresh off while it is filled."""
+    await put_template(es, settings)
+    new_index = versioned_index(settings, max(await existing_versions(es, settings), default=0) + 1)
+    await es.indices.create(index=new_index, settings={"index": {"refresh_interval": "-1"}})
+    return new_index
+
+
+async def open_for_search(es: AsyncElasticsearch, settings: Settings, index: str) -> None:
+    """Give a filled version the template's refresh interval back and refresh it."""
+    refresh = index_settings(settings)["refresh_interval"]
+    await es.indices.put_settings(index=index, settings={"index": {"refresh_interval": refresh}})
+    await es.indices.refresh(index=index)
+
+
+async def swap_and_catch_up(es: AsyncElasticsearch, consumer: AIOKafkaConsumer, writer: BulkWriter,
+                            settings: Settings, new_index: str, since: Offsets,
+                            progress: Progress) -> tuple[list[str], CopyStats]:
+    """Swap both aliases to ``new_index``, then copy what ``news.enriched`` got after ``since`` (offsets of the
+    consumer's assigned partitions) into it: the articles the live indexer wrote to the old version meanwhile.
+    Returns the versions that held the aliases and the catch-up's figures."""
+    old = [index for index in await aliased_indices(es, settings) if index != new_index]
+    await swap_aliases(es, settings, new_index, old)
+    progress(f"aliases {settings.read_alias}, {settings.write_alias} -> {new_index} (were {', '.join(old) or '-'})")
+    after_swap = await consumer.end_offsets(list(since))
+    caught_up = await copy_range(consumer, writer, since, after_swap, settings.bulk_max_docs)
+    await es.indices.refresh(index=new_index)
+    progress(f"caught up {caught_up.indexed} documents that arrived during the rebuild")
+    return old, caught_up
+
+
+async def delete_indices(es: AsyncElasticsearch, indices: list[str], progress: Progress) -> list[str]:
+    if indices:
+        await es.indices.delete(index=",".join(indices))
+        progress(f"deleted {', '.join(indices)}")
+    return indices
+
+
 async def _build(es: AsyncElasticsearch, consumer: AIOKafkaConsumer, settings: Settings, new_index: str,
-                 progress: Progress) -> tuple[CopyStats, Offsets, list[TopicPartition], BulkWriter]:
+                 progress: Progress) -> tuple[CopyStats, Offsets, BulkWriter]:
     """Fill ``new_index`` from the beginning of the topic up to the end offsets of now."""
     await consumer.start()
-    partitions = await _partitions(settings, settings.topic_enriched)
+    partitions = await topic_partitions(settings, settings.topic_enriched)
     consumer.assign(partitions)
     begin = await consumer.beginning_offsets(partitions)
     end = await consumer.end_offsets(partitions)
     progress(f"replaying {settings.topic_enriched} up to offsets {_show(end)}")
     writer = BulkWriter(es, settings.model_copy(update={"write_alias": new_index}))
     built = await copy_range(consumer, writer, begin, end, settings.bulk_max_docs)
-    refresh = index_settings(settings)["refresh_interval"]
-    await es.indices.put_settings(index=new_index, settings={"index": {"refresh_interval": refresh}})
-    await es.indices.refresh(index=new_index)
+    await open_for_search(es, settings, new_index)
     progress(f"built {new_index}: {built.indexed} documents ({built.skipped} skipped, {len(built.rejected)} rejected)")
-    return built, end, partitions, writer
+    return built, end, writer
 
 
 def _show(offsets: Offsets) -> str:

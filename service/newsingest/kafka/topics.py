@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from newsingest.config import Settings
@@ -25,7 +26,9 @@ class TopicSpec:
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     p, rf = settings.topic_partitions, settings.topic_replication_factor
     return [
-        TopicSpec(settings.topic_raw, p, rf, {"retention.ms": str(settings.raw_retention_ms)}),
+        # compacted by article_id too: the latest parsed version of every article is kept (forever by default),
+        # so an improved enrichment can reach every old article (newsingest reenrich)
+        TopicSpec(settings.topic_raw, p, rf, raw_topic_config(settings)),
         TopicSpec(
             settings.topic_enriched,
             p,
@@ -56,12 +59,20 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     ]
 
 
+def raw_topic_config(settings: Settings) -> dict[str, str]:
+    """news.raw: compacted by article_id; with a finite ``raw_retention_ms`` also deleted after it."""
+    policy = "compact" if settings.raw_retention_ms < 0 else "compact,delete"
+    return {"cleanup.policy": policy, "retention.ms": str(settings.raw_retention_ms)}
+
+
 async def ensure_topics(settings: Settings) -> list[str]:
-    """Create missing topics; returns the names created. Existing topics are left as they are."""
+    """Create missing topics; returns the names created. Existing topics keep their partitions; their
+    configuration is brought to the spec (``align_configs``: e.g. news.raw of an older release gets compacted)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=15000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        await align_configs(admin, [s for s in topic_specs(settings) if s.name in existing])
         missing = [s for s in topic_specs(settings) if s.name not in existing]
         if not missing:
             return []
@@ -73,3 +84,39 @@ async def ensure_topics(settings: Settings) -> list[str]:
         return [s.name for s in missing]
     finally:
         await admin.close()
+
+
+async def topic_config(admin: AIOKafkaAdminClient, topic: str) -> dict[str, tuple[str, bool]] | None:
+    """``name -> (value, set on the topic itself)`` of a topic's configuration; None if it does not exist."""
+    (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    (resource,) = response.to_object()["resources"]
+    if resource["error_code"]:
+        return None
+    return {e["config_names"]: (e["config_value"], e["config_source"] == _DYNAMIC_TOPIC_CONFIG)
+            for e in resource["config_entries"]}
+
+
+async def align_configs(admin: AIOKafkaAdminClient, specs: list[TopicSpec]) -> list[str]:
+    """Alter the configuration of existing topics whose values differ from their spec; returns their names.
+
+    Kafka's AlterConfigs replaces all of a topic's own settings, so the ones set on the topic and not in the
+    spec (set by an operator) are sent along unchanged.
+    """
+    altered: list[str] = []
+    for spec in specs:
+        current = await topic_config(admin, spec.name)
+        if current is None or all(current.get(k, ("", False))[0] == v for k, v in spec.config.items()):
+            continue
+        merged = {k: value for k, (value, own) in current.items() if own} | spec.config
+        (response,) = await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, spec.name, merged)])
+        (resource,) = response.to_object()["resources"]
+        if resource["error_code"]:
+            log.warning("topic configuration not changed", topic=spec.name, error=resource["error_message"])
+            continue
+        log.info("topic configuration changed", topic=spec.name,
+                 was={k: current.get(k, ("", False))[0] for k in spec.config}, now=spec.config)
+        altered.append(spec.name)
+    return altered
+
+
+_DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source of a value set on the topic itself
