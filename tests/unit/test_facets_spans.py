@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newsingest.enrich.normalise import normalise_entities
-from newsingest.enrich.spans import is_adjective_phrase
+from newsingest.enrich.spans import is_adjective_phrase, trim_edges
 from tests.fixtures.enrich.fakes import LOC, MISC, ORG, mentions
 
 
@@ -29,3 +29,25 @@ def test_adjectives_are_no_entities_but_adjective_led_names_stay() -> None:
     spans = [("Japanische", MISC), ("Bayerische Rundfunk", ORG), ("Japan", LOC)]
     names = {e.name for e in normalise_entities([("body", body, mentions(body, spans))], language="de")}
     assert names == {"Bayerische Rundfunk", "Japan"}
+
+
+@pytest.mark.parametrize(
+    ("span", "person", "expected"),
+    [
+        ("vom Landgericht Köln", False, "Landgericht Köln"),
+        ("IG Metall am Dienstag", False, "IG Metall"),
+        ("am University College London", False, "University College London"),
+        ("Der Österreichische Naturschutzbund", False, "Österreichische Naturschutzbund"),
+        ("An Electoral Commission", False, "Electoral Commission"),
+        ("Der Spiegel", False, "Der Spiegel"),  # an article with one word after it is part of the name
+        ("Golf von Mexiko", False, "Golf von Mexiko"),  # inner words stay
+        ("Frankfurt am Main", False, "Frankfurt am Main"),
+        ("von der Leyen", True, "von der Leyen"),  # name particles of persons stay
+        ("Bank of England on Monday", False, "Bank of England"),
+    ],
+)
+def test_trim_edges(span: str, person: bool, expected: str) -> None:
+    text = f"Gestern sagte {span}, es sei so."
+    start = text.index(span)
+    a, b = trim_edges(text, start, start + len(span), person=person)
+    assert text[a:b] == expected

@@ -17,7 +17,7 @@ from typing import Literal
 
 from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.base import RawMention
-from newsingest.enrich.spans import cuts_off_modifier
+from newsingest.enrich.spans import cuts_off_modifier, trim_edges
 from newsingest.models import EntityType
 
 Field = Literal["title", "body"]
@@ -128,6 +128,7 @@ def clean_mentions(field_name: Field, text: str, raw: Iterable[RawMention]) -> l
         for span_start, span_end in _split_slashes(text, mention):
             start, end = _trim(text, span_start, span_end)
             start = _strip_determiner(text, start, end)
+            start, end = trim_edges(text, start, end, person=mention.type is EntityType.PERSON)
             if mention.type is EntityType.PERSON:
                 start = _strip_titles(text, start, end)
             surface = text[start:end]

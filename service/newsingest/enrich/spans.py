@@ -41,3 +41,43 @@ def cuts_off_modifier(segments: Sequence[tuple[int, int, object | None]]) -> boo
         kind is None and j - i == 1 and following is not None
         for (i, j, kind), (_, _, following) in itertools.pairwise(segments)
     )
+
+
+# Closed word classes (prepositions, contracted preposition + article, articles, conjunctions) and time words:
+# a name never starts or ends with one of them in lower case ("vom Landgericht Köln", "IG Metall am Dienstag",
+# "am University College London"). Name particles ("von", "van", "de", "la", "of" inside) are not in the
+# leading set: "von der Leyen", "de Gaulle" are names.
+_LEADING = {
+    "am", "im", "vom", "zum", "zur", "beim", "ins", "ans", "in", "an", "auf", "aus", "bei", "mit", "nach", "vor",
+    "für", "gegen", "über", "unter", "seit", "laut", "und", "oder", "ein", "eine", "einer", "eines", "einem",
+    "einen", "the", "a", "of", "on", "at", "by", "for", "from", "to", "with", "and", "or", "der", "die", "das",
+    "des", "dem", "den", "le", "la", "les", "el", "los", "las",
+}  # fmt: skip
+_PARTICLES = {"von", "van", "de", "der", "den", "la", "le", "da", "di", "du", "del", "della", "ten", "ter", "zu", "dos"}
+_TIME_WORDS = {
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "heute", "gestern", "morgen",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow",
+}  # fmt: skip
+_CAPITAL_ARTICLES = {"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "A", "An"}
+_WORD = re.compile(r"\S+")
+
+
+def trim_edges(text: str, start: int, end: int, *, person: bool) -> tuple[int, int]:
+    """``(start, end)`` without function words and time words at the edges of the span. A sentence-initial
+    capitalised article goes when two or more words follow it ("Der Österreichische Naturschutzbund",
+    "An Electoral Commission"; "Der Spiegel", "Die Grünen" keep theirs); inner words are never touched."""
+    words = [(w.start(), w.end()) for w in _WORD.finditer(text, start, end)]
+    while len(words) > 1:
+        word = text[words[0][0] : words[0][1]]
+        lower = word in _LEADING and not (person and word in _PARTICLES)
+        if lower or (word in _CAPITAL_ARTICLES and len(words) > 2 and not person):
+            words.pop(0)
+        else:
+            break
+    while len(words) > 1:
+        word = text[words[-1][0] : words[-1][1]]
+        if word.casefold() in _TIME_WORDS or (word in _LEADING and word.islower()):
+            words.pop()
+        else:
+            break
+    return (words[0][0], words[-1][1]) if words else (start, end)
