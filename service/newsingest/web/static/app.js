@@ -216,11 +216,13 @@ async function run(append = false) {
     }
     nextToken = result.next;
     $("more").hidden = !result.next;
+    if (!append && window.newsingestExport) window.newsingestExport(params, result); // export.js
   } catch (error) {
     status.className = "error";
     status.textContent = error.message;
     if (!append) { $("results").replaceChildren(); $("facets").replaceChildren(); $("histogram").replaceChildren(); }
     $("more").hidden = true;
+    if (!append && window.newsingestExport) window.newsingestExport(params, null);
   }
 }
 
