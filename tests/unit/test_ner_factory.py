@@ -16,6 +16,7 @@ from newsingest.enrich.ner import build_engine
 from newsingest.enrich.ner.base import EntityType, NerEngine, NullEngine
 from newsingest.enrich.ner.corenlp import CoreNLPEngine
 from newsingest.enrich.ner.factory import LanguageRouter
+from newsingest.enrich.ner.org_heads import OrgHeadEngine
 from newsingest.enrich.ner.spacy_engine import SpacyEngine, SpacyUnavailable, spacy_label_type
 
 
@@ -26,7 +27,8 @@ def test_disabled_gives_the_null_engine() -> None:
 
 def test_default_is_corenlp_for_german_and_english() -> None:
     engine = build_engine(Settings())
-    assert isinstance(engine, CoreNLPEngine)
+    assert isinstance(engine, OrgHeadEngine)  # German organisation heads on top of the model
+    assert isinstance(engine.inner, CoreNLPEngine)
     assert isinstance(engine, NerEngine)
     assert engine.supports("de")
     assert engine.supports("en")
@@ -105,7 +107,8 @@ async def test_router_mixes_spacy_and_corenlp(fake_spacy: FakeNlp, tmp_path: Pat
     model_dir = tmp_path / "en_model"
     model_dir.mkdir()  # a directory is accepted as a spaCy pipeline too
     engine = build_engine(Settings(ner_spacy_models={"en": str(model_dir), "fr": "ignored"}))
-    assert isinstance(engine, LanguageRouter)
+    assert isinstance(engine, OrgHeadEngine)
+    assert isinstance(engine.inner, LanguageRouter)
     assert engine.name == "corenlp+spacy"
     assert isinstance(engine.engines["en"], SpacyEngine)
     assert isinstance(engine.engines["de"], CoreNLPEngine)

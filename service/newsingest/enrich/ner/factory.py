@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from newsingest.config import Settings
 from newsingest.enrich.ner.base import NerEngine, NullEngine, RawMention
+from newsingest.enrich.ner.org_heads import OrgHeadEngine
 
 
 class LanguageRouter:
@@ -64,5 +65,5 @@ def build_engine(settings: Settings) -> NerEngine:
         return NullEngine()
     distinct = {id(engine): engine for engine in engines.values()}
     if len(distinct) == 1:
-        return next(iter(distinct.values()))
-    return LanguageRouter(engines)
+        return OrgHeadEngine(next(iter(distinct.values())))
+    return OrgHeadEngine(LanguageRouter(engines))
