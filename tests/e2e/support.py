@@ -48,7 +48,7 @@ def _places(names: list[str]) -> list[Place]:
 
 
 def sample_articles(samples_dir: Path) -> list[EnrichedArticle]:
-    """Both samples, one story: ``story_id`` is the earlier article's id, ``story_label`` its headline."""
+    """Both samples, one story: ``story_id`` is the earlier article's id, ``story_label`` the real headline."""
     articles: dict[str, EnrichedArticle] = {}
     for path in sorted(samples_dir.glob("*.txt"))[:2]:
         raw = parse_file(SourceFile(name=path.name, data=path.read_bytes()))[0]
@@ -65,7 +65,8 @@ def sample_articles(samples_dir: Path) -> list[EnrichedArticle]:
             word_count=len(raw.body.split()),
             pipeline_version="test",
         )
-    story, label = articles["001"].article_id, articles["001"].title  # the label as enrichment would give it
+    story = articles["001"].article_id
+    label = articles["000"].title  # as enrichment gives it: 001's title is derived from its text, 000's is real
     return [a.model_copy(update={"story_id": story, "story_label": label}) for a in articles.values()]
 
 

@@ -166,7 +166,7 @@ def test_more_from_this_story(corpus: Settings, samples: list[EnrichedArticle]) 
     assert all(h.story_id == story for h in result.hits)
     story_bucket = next(b for b in search(corpus).facets["story"] if b.value == story)
     assert story_bucket.count == 2
-    assert story_bucket.display == samples[1].story_label == samples[1].title  # the story's label, not its id
+    assert story_bucket.display == samples[1].story_label == samples[0].title  # the story's label, not its id
 
 
 def test_date_range_and_published_or_ingested_date(corpus: Settings) -> None:

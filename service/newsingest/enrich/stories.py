@@ -260,11 +260,12 @@ class StoryIndex:
 
     def _relabel(self, centroid: dict[str, Any], ref: str, f: StoryFeatures) -> None:
         """After ``f`` joined: its headline becomes the label if it is now closer to the centroid than the
-        current label's article (both compared with the updated centroid, as a join is scored)."""
+        current label's article (both compared with the updated centroid, as a join is scored); a real headline
+        beats a derived one."""
         holder = self._record(centroid["lr"]) if centroid.get("lr") else None
         mine = self.score(similarity(weigh_article(f, self.idf), centroid, self.idf))
         theirs = None if holder is None else self.score(similarity(weigh_record(holder, self.idf), centroid, self.idf))
-        relabel(centroid, ref, f.title, mine, theirs)
+        relabel(centroid, ref, f.title, mine, theirs, f.title_derived)
 
     def _expire(self, meta: dict[str, Any]) -> None:
         """Drop every article first seen in an hour that ended more than the window before the watermark."""

@@ -8,8 +8,8 @@ Record (JSON, key ``s:<ref of the story id>``): ``id`` story id, ``n`` article c
 title-term and entity sums (top :data:`TERMS`/:data:`TITLE_TERMS`/:data:`ENTITIES`), ``g`` generic entity keys,
 ``s``/``e`` the union of the members' event intervals, ``f``/``l`` first and last ingest time, ``m`` member
 refs (the latest :data:`MEMBERS`; an article already a member is never added twice: redelivery-idempotent),
-``lb``/``lr`` the story's label and the ref of the article it is the headline of (the most central member:
-see :func:`relabel`).
+``lb``/``lr``/``ld`` the story's label, the ref of the article it is the headline of (the most central member
+with a real headline: see :func:`relabel`) and whether that headline was derived from the text.
 Older contributions decay with ``exp(-age / tau)`` of ingest time when a new article joins.
 """
 
@@ -66,6 +66,7 @@ def new_centroid(story_id: str, ref: str, f: StoryFeatures) -> dict[str, Any]:
         "id": story_id, "n": 1, "t": _top(f.terms, TERMS), "tt": _top(f.title_terms, TITLE_TERMS),
         "x": _top(f.entities, ENTITIES), "g": sorted(f.generic)[:ENTITIES], "s": f.start, "e": f.end,
         "f": f.seen, "l": f.seen, "m": [ref], "lb": f.title, "lr": ref,
+        "ld": f.title_derived,
     }  # fmt: skip
 
 
@@ -127,13 +128,19 @@ def weigh_record(record: Mapping[str, Any], idf: StreamIdf) -> Weighted:
                     generic)  # fmt: skip
 
 
-def relabel(centroid: dict[str, Any], ref: str, title: str, centrality: float, holder: float | None) -> bool:
+def relabel(centroid: dict[str, Any], ref: str, title: str, centrality: float, holder: float | None,
+            derived: bool = False) -> bool:
     """Make the article ``ref`` the story's label when it is closer to the centroid than the current label's
-    article (``holder``: that article's centrality, None when it has left the window). In place; True when
-    the label changed. Ties keep the current label (a label does not flicker between equal headlines)."""
+    article (``holder``: that article's centrality, None when it has left the window). A real headline always
+    beats one derived from the text (``derived``: the file had none), whatever their centrality. In place; True
+    when the label changed. Ties keep the current label (a label does not flicker between equal headlines)."""
     if not title or centroid.get("lr") == ref:
         return False
-    if holder is not None and centroid.get("lb") and centrality <= holder:
-        return False
-    centroid["lb"], centroid["lr"] = title, ref
+    if holder is not None and centroid.get("lb"):
+        current_derived = bool(centroid.get("ld"))
+        if derived and not current_derived:
+            return False
+        if derived == current_derived and centrality <= holder:
+            return False
+    centroid["lb"], centroid["lr"], centroid["ld"] = title, ref, derived
     return True

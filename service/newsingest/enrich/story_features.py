@@ -44,6 +44,7 @@ class StoryFeatures:
     end: float
     seen: float  # ingest time; drives expiry
     title: str = ""  # the headline: the story's label when this article is its most central one
+    title_derived: bool = False  # the file had no headline (the title is the text's first words)
 
     @property
     def simhash_hex(self) -> str:
@@ -129,4 +130,5 @@ def story_features(raw: RawArticle, entities: Sequence[Entity], places: Sequence
         end=end,
         seen=raw.provenance.received_at.timestamp(),
         title=" ".join(raw.title.split())[:LABEL_CHARS],
+        title_derived=raw.title_derived,
     )

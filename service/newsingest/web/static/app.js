@@ -89,13 +89,19 @@ function renderFacets(result, params) {
   }
 }
 
-function renderChips(params) {
+// A story is shown by its label (from the story facet), never by its id.
+function storyLabel(result, id) {
+  const bucket = (result.facets.story || []).find((b) => b.value === id);
+  return bucket ? bucket.display : "this story";
+}
+
+function renderChips(params, result) {
   const chips = $("chips");
   chips.replaceChildren();
   const labels = Object.fromEntries(facetSpecs.map((s) => [s.name, s.label]));
   for (const facet of FACET_PARAMS) {
     for (const value of params.getAll(facet)) {
-      const shown = facet === "story" ? `${value.slice(0, 10)}…` : value;
+      const shown = facet === "story" ? storyLabel(result, value) : value;
       const chip = el("button", { type: "button", className: "chip", textContent: `${labels[facet] || facet}: ${shown}` });
       chip.dataset.facet = facet;
       chip.addEventListener("click", () => toggleFilter(facet, value));
@@ -205,7 +211,7 @@ async function run(append = false) {
       $("results").replaceChildren();
       renderFacets(result, params);
       renderHistogram(result);
-      renderChips(params);
+      renderChips(params, result);
     }
     for (const hit of result.hits) $("results").append(renderHit(hit));
     if (!append) {
@@ -214,6 +220,7 @@ async function run(append = false) {
     } else {
       status.textContent = status.dataset.total ? `${status.dataset.total} articles` : "";
     }
+    if (!append && window.newsingestStoryView) window.newsingestStoryView(params); // stories.js
     nextToken = result.next;
     $("more").hidden = !result.next;
     if (!append && window.newsingestExport) window.newsingestExport(params, result); // export.js
