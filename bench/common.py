@@ -199,3 +199,38 @@ def record(name: str, results: dict[str, Any], markdown: str, settings: Any, pat
             + json.dumps(without_series(line), indent=1, default=str)
             + "\n```\n</details>\n"
         )
+
+
+# --- corpus copies and trends ----------------------------------------------------------------------------
+def copies(files: Sequence[tuple[str, bytes]], n: int) -> Iterator[tuple[str, bytes]]:
+    """``n`` files: the given ones in order, then again and again under new names with a line added, so that
+    every copy is a new article (a new id) and steady-state runs need not hold more than the corpus."""
+    if not files:
+        return
+    for i in range(n):
+        name, data = files[i % len(files)]
+        round_ = i // len(files)
+        if round_:
+            yield f"c{round_:03d}-{name}", data + f"\n\nCopy {round_} of this article.".encode()
+        else:
+            yield name, data
+
+
+def rss_trend(series: Sequence[tuple[float, float]], skip_share: float = 0.1) -> dict[str, Any]:
+    """Least-squares slope of an RSS series ``[(seconds, MB)]`` after its first ``skip_share`` (start-up),
+    the growth over the fitted span, and whether that is flat (growth within 5% of the median, at least 10 MB)."""
+    points = list(series)[int(len(series) * skip_share):]
+    if len(points) < 3:
+        return {"slope_mb_per_min": None, "growth_mb": None, "flat": None, "points": len(points)}
+    ts = [t for t, _ in points]
+    ms = [m for _, m in points]
+    t_mean, m_mean = statistics.fmean(ts), statistics.fmean(ms)
+    var = sum((t - t_mean) ** 2 for t in ts)
+    slope = sum((t - t_mean) * (m - m_mean) for t, m in zip(ts, ms, strict=True)) / var if var else 0.0
+    growth = slope * (ts[-1] - ts[0])
+    return {
+        "slope_mb_per_min": round(slope * 60, 3),
+        "growth_mb": round(growth, 1),
+        "flat": abs(growth) <= max(10.0, 0.05 * statistics.median(ms)),
+        "points": len(points),
+    }

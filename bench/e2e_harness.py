@@ -1,0 +1,184 @@
+"""The pipeline under test as real processes: namespaces, launching, the warm-up article, dropping files into
+the inbox and polling Elasticsearch until they are searchable. Shared by the e2e, scale-out and steady runs."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import urllib.request
+import uuid
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from common import ProcessSampler, progress
+
+from newsingest.config import Settings
+from newsingest.index.client import sync_client
+from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.models import RawArticle
+from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+
+Files = list[tuple[str, bytes]]
+
+#: every pipeline process the benchmark started; whatever still runs is stopped when it ends, even on an error
+LAUNCHED: list[PipelineProcess] = []
+#: every namespace (topics, index, groups) the benchmark created; removed from the stack when it ends
+NAMESPACES: list[Settings] = []
+
+
+def parse_all(files: Files) -> tuple[dict[str, list[str]], list[RawArticle]]:
+    """article ids per file name, and the distinct raw articles (first occurrence)."""
+    ids: dict[str, list[str]] = {}
+    seen: dict[str, RawArticle] = {}
+    for name, data in files:
+        try:
+            articles = parse_file(SourceFile(name=name, data=data))
+        except ParseError:
+            ids[name] = []
+            continue
+        ids[name] = [a.article_id for a in articles]
+        for article in articles:
+            seen.setdefault(article.article_id, article)
+    return ids, list(seen.values())
+
+
+def namespace(base: Settings, root: Path, **overrides: Any) -> Settings:
+    settings = isolated_settings(base, root, **overrides)
+    NAMESPACES.append(settings)
+    return settings
+
+
+def launch(process: PipelineProcess) -> PipelineProcess:
+    LAUNCHED.append(process.start())
+    return process
+
+
+def stop_launched() -> None:
+    for process in LAUNCHED:
+        with contextlib.suppress(Exception):
+            process.stop()
+    for settings in NAMESPACES:
+        remove_namespace(settings)
+
+
+def wait_ready(process: PipelineProcess, markers: tuple[str, ...], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = process.log()
+        if all(m in log for m in markers):
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"pipeline did not start within {timeout}s:\n{process.log()[-3000:]}")
+
+
+WARM_UP_TEXT = (
+    "Warm-up article {token}\n\n"
+    "This article is dropped before the measurement starts, so that the clock runs only while a pipeline that "
+    "is already running (consumer groups joined, models loaded) works through the benchmark files. "
+    "It mentions London, the United Nations and Angela Merkel to exercise every enrichment step.\n"
+)
+
+
+def warm_up(settings: Settings, timeout: float = 180) -> None:
+    """Drop one article and wait until it is searchable: from then on the pipeline is running."""
+    token = uuid.uuid4().hex
+    staging = settings.inbox_dir.parent / "warm-up"
+    staging.mkdir(parents=True, exist_ok=True)
+    draft = staging / f"warm-up-{token}.txt"
+    draft.write_text(WARM_UP_TEXT.format(token=token), encoding="utf-8")
+    draft.rename(settings.inbox_dir / draft.name)
+    es = sync_client(settings)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                if es.count(index=settings.read_alias)["count"] >= 1:
+                    return
+            time.sleep(0.2)
+    finally:
+        es.close()
+    raise SystemExit(f"the warm-up article was not searchable within {timeout}s")
+
+
+def visible_ids(
+    es: Any, alias: str, recent_s: float | None = None, known: Collection[str] = ()
+) -> set[str]:
+    """Ids searchable under the alias (only those ingested in the last ``recent_s`` seconds, if given), leaving
+    out ``known`` ones: a poll fetches only what is new, so polling costs the machine little."""
+    query: dict[str, Any] = {"range": {"ingested_at": {"gte": f"now-{int(recent_s)}s"}}} if recent_s else {}
+    bool_query: dict[str, Any] = {"filter": [query] if query else [{"match_all": {}}]}
+    if known:
+        bool_query["must_not"] = [{"ids": {"values": list(known)}}]
+    try:
+        resp = es.search(index=alias, query={"bool": bool_query}, size=10000, source=False,
+                         filter_path=["hits.hits._id"])
+    except Exception:
+        return set()
+    return {hit["_id"] for hit in resp.get("hits", {}).get("hits", [])}
+
+
+def drop_files(files: Files, inbox: Path, staging: Path) -> dict[str, float]:
+    """Write each file outside the inbox, then rename it in; returns the time each became complete."""
+    staging.mkdir(parents=True, exist_ok=True)
+    dropped = {}
+    for name, data in files:
+        (staging / name).write_bytes(data)
+    for name, _ in files:
+        (staging / name).rename(inbox / name)
+        dropped[name] = time.monotonic()
+    return dropped
+
+
+def latencies(file_ids: dict[str, list[str]], dropped: dict[str, float], seen: dict[str, float]) -> list[float]:
+    """Milliseconds from the first drop of a file holding each article to the article being searchable."""
+    first_drop: dict[str, float] = {}
+    for name, ids in file_ids.items():
+        for article_id in ids:
+            if name in dropped:
+                first_drop[article_id] = min(first_drop.get(article_id, dropped[name]), dropped[name])
+    return [(seen[a] - t) * 1000 for a, t in first_drop.items() if a in seen]
+
+
+def watch_until_searchable(
+    settings: Settings, expected: set[str], timeout: float, sampler: ProcessSampler | None = None
+) -> dict[str, float]:
+    es = sync_client(settings)
+    seen: dict[str, float] = {}
+    deadline = time.monotonic() + timeout
+    last_note = time.monotonic()
+    try:
+        while len(seen) < len(expected) and time.monotonic() < deadline:
+            now = time.monotonic()
+            for doc_id in (visible_ids(es, settings.read_alias, known=seen.keys()) & expected) - seen.keys():
+                seen[doc_id] = now
+            if sampler:
+                sampler.sample()
+            if now - last_note > 10:
+                progress(f"  {len(seen)}/{len(expected)} searchable")
+                last_note = now
+            time.sleep(0.1)
+    finally:
+        es.close()
+    if len(seen) < len(expected):
+        progress(f"  WARNING: only {len(seen)}/{len(expected)} documents searchable after {timeout}s")
+    return seen
+
+
+def metrics_text(settings: Settings, timeout: float = 2.0) -> str | None:
+    """The Prometheus text of the process serving ``settings.web_port``; None when it does not answer."""
+    url = f"http://{settings.web_host}:{settings.web_port}/metrics"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return str(resp.read().decode())
+    except OSError:
+        return None
+
+
+def worker_lag(settings: Settings) -> float | None:
+    text = metrics_text(settings)
+    for line in (text or "").splitlines():
+        if line.startswith("newsingest_consumer_lag{"):
+            return float(line.rsplit(" ", 1)[1])
+    return None

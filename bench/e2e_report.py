@@ -1,0 +1,122 @@
+"""Medians over repetitions, the ratios of the pipeline to its limits, and the markdown section of
+docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median throughput (its latencies and CPU come with it), listing every run's
+    throughput and CPU per article."""
+    ordered = sorted(runs, key=lambda r: r["articles_per_s"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["articles_per_s_runs"] = [r["articles_per_s"] for r in runs]
+    cpu = [r["pipeline_cpu_ms_per_article"] for r in runs if r.get("pipeline_cpu_ms_per_article") is not None]
+    chosen["pipeline_cpu_ms_per_article_runs"] = cpu
+    if cpu:
+        chosen["pipeline_cpu_ms_per_article"] = round(statistics.median(cpu), 2)
+    profiled = next((r["profile_top"] for r in runs if "profile_top" in r), None)
+    if profiled is not None:
+        chosen["profile_top"] = profiled
+    return chosen
+
+
+def median_of(results: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """The result with the median ``key`` and every run's value of it as ``<key>_runs``."""
+    ordered = sorted(results, key=lambda r: r[key] if r[key] is not None else float("-inf"))
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen[f"{key}_runs"] = [r[key] for r in results]
+    return chosen
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return round(numerator / denominator, 3) if numerator is not None and denominator else None
+
+
+def difference(a: float | None, b: float | None) -> float | None:
+    return round(a - b, 2) if a is not None and b is not None else None
+
+
+def _runs(res: dict[str, Any], key: str) -> str:
+    runs = res.get(f"{key}_runs")
+    value = res.get(key)
+    return f"{value} (median of {runs})" if runs and len(runs) > 1 else f"{value}"
+
+
+def _steps_table(full: dict[str, Any], lang: dict[str, Any]) -> list[str]:
+    full_steps = full.get("step_cpu_ms_per_article") or {}
+    lang_steps = lang.get("step_cpu_ms_per_article") or {}
+    steps = list(dict.fromkeys([*full_steps, *lang_steps]))
+    if not steps:
+        return []
+    lines = ["", "CPU ms per article by step (`newsingest_step_cpu_seconds_total` of the pipeline process; "
+             "null: not counted by this runtime):", "", "| step | full | language only |", "|---|---|---|"]
+    lines += [f"| {s} | {full_steps.get(s)} | {lang_steps.get(s)} |" for s in steps]
+    return lines
+
+
+def markdown(res: dict[str, Any]) -> str:
+    lang = res.get("language_only", {})
+    work_full = res.get("work_full", {})
+    work_lang = lang.get("work", {})
+    lines = ["| measurement | value |", "|---|---|",
+             f"| e2e full enrichment: articles/s | {_runs(res, 'articles_per_s')} |",
+             f"| e2e full: latency p50/p95/p99 ms (burst) | {res.get('p50_ms')} / {res.get('p95_ms')} / "
+             f"{res.get('p99_ms')} |",
+             f"| e2e full: pipeline CPU ms/article | {_runs(res, 'pipeline_cpu_ms_per_article')} |"]
+    if lang:
+        lines += [f"| e2e language only: articles/s | {_runs(lang, 'articles_per_s')} |",
+                  f"| e2e language only: pipeline CPU ms/article | {_runs(lang, 'pipeline_cpu_ms_per_article')} |",
+                  f"| e2e language only: latency p50/p95/p99 ms (burst) | {lang.get('p50_ms')} / "
+                  f"{lang.get('p95_ms')} / {lang.get('p99_ms')} |"]
+    lines += [f"| limit: raw ES bulk docs/s ({res.get('es_bulk_docs')} docs, {res.get('es_bulk_request_docs')} per "
+              f"request, {res.get('es_bulk_concurrency')} in flight) | {_runs(res, 'es_bulk_per_s')} |",
+              f"| limit: raw Kafka produce+consume msgs/s ({res.get('kafka_messages')} messages; produce / consume) "
+              f"| {_runs(res, 'kafka_per_s')} ({res.get('kafka_produce_per_s')} / {res.get('kafka_consume_per_s')}) |",
+              f"| limit: work alone, full: articles/s ({work_full.get('articles')} articles) | "
+              f"{_runs(work_full, 'work_per_s')} |",
+              f"| work alone, full: CPU ms/article parse + enrich | {work_full.get('parse_cpu_ms_per_article')} + "
+              f"{work_full.get('enrich_cpu_ms_per_article')} (NER server: "
+              f"{work_full.get('ner_server_cpu_ms_per_article')}) |"]
+    if work_lang:
+        lines += [f"| limit: work alone, language only: articles/s | {_runs(work_lang, 'work_per_s')} |",
+                  f"| work alone, language only: CPU ms/article parse + enrich (target: well under 6) | "
+                  f"{work_lang.get('parse_cpu_ms_per_article')} + {work_lang.get('enrich_cpu_ms_per_article')} |"]
+    lines += [f"| limit: NER engine alone, articles/s at concurrency {res.get('ner_best_concurrency')} | "
+              f"{_runs(res, 'ner_per_s')} (sweep: "
+              + ", ".join(f"{s['concurrency']}: {s['ner_per_s']}" for s in res.get("ner_sweep", [])) + ") |",
+              f"| `ratio_to_enrich` (full pipeline / full work alone; target >= 0.9) | {res.get('ratio_to_enrich')} |",
+              f"| `ratio_to_es_bulk` (full) | {res.get('ratio_to_es_bulk')} |"]
+    if lang:
+        lines += [f"| `language_only.ratio_to_work` (target >= 0.8) | {lang.get('ratio_to_work')} |",
+                  f"| `language_only.ratio_to_es_bulk` | {lang.get('ratio_to_es_bulk')} |",
+                  f"| `plumbing_cpu_ms_per_article` (language only; target <= 2) | "
+                  f"{res.get('plumbing_cpu_ms_per_article')} |"]
+    for scale in res.get("scale_out", []):
+        lines.append(f"| scale-out, {scale['workers']} worker(s): articles/s | {scale['articles_per_s']} "
+                     f"(CPU share of one core: {scale['cpu_share_of_one_core']}) |")
+    steady = res.get("steady")
+    if steady:
+        rss = steady.get("rss", {})
+        lines += [f"| steady {steady['rate_files_per_s']} files/s (half the full maximum) for {steady['seconds']}s: "
+                  f"p50/p95/p99 ms | {steady['p50_ms']} / {steady['p95_ms']} / {steady['p99_ms']} "
+                  "(target p99 <= 1500) |",
+                  f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |",
+                  f"| steady: pipeline RSS slope MB/min, growth MB, flat | {rss.get('slope_mb_per_min')}, "
+                  f"{rss.get('growth_mb')}, {rss.get('flat')} |"]
+        for name, series in steady.get("rss_mb_series", {}).items():
+            points = series[:: max(1, len(series) // 6)] + series[-1:]
+            lines.append(f"| steady: RSS of {name} over time (s: MB) | "
+                         + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in points) + " |")
+    lines += _steps_table(res, lang)
+    profile = res.get("profile_top") or {}
+    if profile:
+        lines += ["", "Profile of the pipeline process during an extra full e2e run under py-spy "
+                  f"({res.get('profiled_run_articles_per_s')} articles/s while sampled; share of samples):", "",
+                  "Innermost newsingest step on the stack:", ""]
+        lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("newsingest", [])]
+        lines += ["", "Innermost frame (self time):", ""]
+        lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("self", [])]
+    return "\n".join(lines)

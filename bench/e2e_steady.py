@@ -1,0 +1,108 @@
+"""Steady load: files dropped at a fixed rate (half of the measured maximum) into a running ``newsingest run``
+for a fixed time; latency from file complete to searchable, consumer lag, and every process's RSS over time
+(with its trend: is memory flat?)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ProcessSampler, percentile, progress, rss_trend, stack_pids
+from e2e_harness import (
+    Files,
+    latencies,
+    launch,
+    namespace,
+    visible_ids,
+    wait_ready,
+    warm_up,
+    watch_until_searchable,
+    worker_lag,
+)
+
+from newsingest.config import Settings
+from newsingest.index.client import sync_client
+from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.sandbox import PipelineProcess
+
+STEADY_POLL_S = 0.2
+"""Searchable = seen by a poll: the poll interval bounds the error of every latency."""
+
+
+def steady_file(pool: Files, i: int) -> tuple[str, bytes]:
+    """The ``i``-th file of the steady run: the pool in order, then again as new articles (a line added)."""
+    name, data = pool[i % len(pool)]
+    if i >= len(pool):
+        data += f"\n\nSteady-load copy {i // len(pool)}.".encode()
+    return f"s{i:06d}-{name}", data
+
+
+def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: Path) -> dict[str, Any]:
+    settings = namespace(base, root / "steady", file_stable_s=0.1, bulk_max_wait_s=0.2)
+    settings.inbox_dir.mkdir(parents=True)
+    progress(f"steady load: {rate:.1f} files/s for {seconds:.0f}s")
+    process = launch(PipelineProcess(settings, root / "steady.log"))
+    wait_ready(process, ("indexer started", "watching inbox"))
+    warm_up(settings)
+    assert process.proc is not None
+    sampler = ProcessSampler({"pipeline": process.proc.pid, **stack_pids(base.stack_dir)}, interval=5.0)
+    staging = root / "steady" / "staging"
+    staging.mkdir(parents=True)
+    es = sync_client(settings)
+    dropped: dict[str, float] = {}
+    file_ids: dict[str, list[str]] = {}
+    seen: dict[str, float] = {}
+    lag: list[tuple[float, float]] = []
+    sampler.start()
+    start = time.monotonic()
+    last_poll = last_lag = start
+    i = 0
+    while time.monotonic() - start < seconds:
+        due = start + i / rate
+        while (remaining := due - time.monotonic()) > 0:
+            time.sleep(min(0.05, remaining))
+        name, data = steady_file(pool, i)
+        try:
+            file_ids[name] = [a.article_id for a in parse_file(SourceFile(name=name, data=data))]
+        except ParseError:
+            file_ids[name] = []
+        (staging / name).write_bytes(data)
+        (staging / name).rename(settings.inbox_dir / name)
+        dropped[name] = time.monotonic()
+        i += 1
+        now = time.monotonic()
+        if now - last_poll >= STEADY_POLL_S:
+            last_poll = now
+            for doc_id in visible_ids(es, settings.read_alias, recent_s=120, known=seen.keys()) - seen.keys():
+                seen[doc_id] = now
+        if now - last_lag >= 1.0:
+            last_lag = now
+            current = worker_lag(settings)
+            if current is not None:
+                lag.append((round(now - start, 1), current))
+            sampler.sample()
+    expected = {a for ids in file_ids.values() for a in ids}
+    rest = watch_until_searchable(settings, expected - seen.keys(), timeout=120, sampler=sampler)
+    seen.update(rest)
+    es.close()
+    usage = sampler.stop()
+    process.stop()
+    lat = latencies(file_ids, dropped, seen)
+    articles = len(seen.keys() & expected)  # the warm-up article left out
+    return {
+        "rate_files_per_s": round(rate, 2),
+        "seconds": seconds,
+        "articles": articles,
+        "p50_ms": round(percentile(lat, 50)),
+        "p95_ms": round(percentile(lat, 95)),
+        "p99_ms": round(percentile(lat, 99)),
+        "max_lag": max((v for _, v in lag), default=0),
+        "lag_series": lag,
+        "pipeline_cpu_ms_per_article": round(usage["cpu_s"]["pipeline"] * 1000 / articles, 2) if articles else None,
+        "rss_mb_max": usage["rss_mb_max"],
+        "rss": rss_trend(usage["rss_mb_series"].get("pipeline", [])),
+        "rss_mb_series": usage["rss_mb_series"],
+        "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
+    }

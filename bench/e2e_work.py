@@ -1,0 +1,236 @@
+"""The work alone, without Kafka or Elasticsearch: parsing and enrichment in one process (language-only or
+full), and the named-entity engine alone at the concurrency it serves best.
+
+Each runs at steady state on ``n`` documents (the corpus repeated under new ids, see ``common.copies``), after
+a warm-up that is not counted (models, gazetteer, first connections). CPU is the process's own
+(``time.process_time``, every thread); the NER server's CPU is read from its process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from common import ProcessSampler, copies, progress, stack_pids
+
+from newsingest.config import Settings
+from newsingest.enrich.ner.factory import build_engine
+from newsingest.enrich.pipeline import Enricher
+from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.models import RawArticle
+
+Files = Sequence[tuple[str, bytes]]
+WARM_UP_FILES = 20
+
+
+def _build_enricher(settings: Settings) -> Enricher:
+    kwargs: dict[str, Any] = {}
+    parameters = inspect.signature(Enricher).parameters
+    if "engine" in parameters:
+        kwargs["engine"] = build_engine(settings)
+    if "story_store" in parameters:
+        kwargs["story_store"] = {}
+    return Enricher(settings, **kwargs)
+
+
+def _batch_size(enricher: Enricher, settings: Settings) -> int | None:
+    """The enrich agent's batch size where the runtime enriches in batches (``Enricher.enrich_batch``)."""
+    size = getattr(settings, "enrich_batch_max", None)
+    return int(size) if size and hasattr(enricher, "enrich_batch") else None
+
+
+async def _enrich(enricher: Enricher, articles: list[RawArticle], batched: bool) -> int:
+    """Enrich the articles; returns how many failed (an error the pipeline would dead-letter)."""
+    if not articles:
+        return 0
+    if batched:
+        results = await enricher.enrich_batch(articles)
+        return sum(isinstance(r, BaseException) for r in results)
+    for article in articles:
+        await enricher.enrich(article)
+    return 0
+
+
+def _parse(name: str, data: bytes) -> list[RawArticle] | None:
+    try:
+        return parse_file(SourceFile(name=name, data=data))
+    except ParseError:
+        return None
+
+
+class _Run:
+    """Counts of one work-alone run."""
+
+    def __init__(self) -> None:
+        self.parse_cpu = 0.0
+        self.articles = self.parse_errors = self.enrich_errors = 0
+
+    def parse(self, name: str, data: bytes) -> list[RawArticle]:
+        started = time.thread_time()
+        parsed = _parse(name, data)
+        self.parse_cpu += time.thread_time() - started
+        if parsed is None:
+            self.parse_errors += 1
+            return []
+        self.articles += len(parsed)
+        return parsed
+
+
+async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size: int, run: _Run) -> None:
+    """As the batch runtime: articles enriched ``size`` at a time, one batch after the other."""
+    pending: list[RawArticle] = []
+    for name, data in files:
+        pending += run.parse(name, data)
+        if len(pending) >= size:
+            run.enrich_errors += await _enrich(enricher, pending, True)
+            pending = []
+    run.enrich_errors += await _enrich(enricher, pending, True)
+
+
+async def _one_by_one(enricher: Enricher, files: Iterable[tuple[str, bytes]], concurrency: int, run: _Run) -> None:
+    """As the per-article runtime: ``concurrency`` files in flight, each article enriched alone."""
+    slots = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task[int]] = set()
+    errors: list[BaseException] = []
+
+    def done(task: asyncio.Task[int]) -> None:
+        tasks.discard(task)
+        slots.release()
+        if not task.cancelled() and task.exception() is not None:
+            errors.append(task.exception())  # type: ignore[arg-type]
+
+    for name, data in files:
+        await slots.acquire()
+        task = asyncio.create_task(_enrich(enricher, run.parse(name, data), False))
+        tasks.add(task)
+        task.add_done_callback(done)
+    await asyncio.gather(*tasks, return_exceptions=True)
+    run.enrich_errors += len(errors)
+
+
+def work_limit(base: Settings, files: Files, n: int, *, full: bool) -> dict[str, Any]:
+    """Parse ``n`` files and enrich their articles as the pipeline does: in the runtime's batches where it has
+    them, else ``ner_concurrency`` files in flight."""
+    settings = base.model_copy(update={"ner_enabled": full})
+    mode = "full" if full else "language-only"
+    warm = [(f"w-{name}", data + b"\n\nWarm-up copy.") for name, data in files[:WARM_UP_FILES]]
+
+    async def main() -> dict[str, Any]:
+        enricher = _build_enricher(settings)
+        batch = _batch_size(enricher, settings)
+        await enricher.warm_up()
+        for name, data in warm:
+            await _enrich(enricher, _parse(name, data) or [], batch is not None)
+        run = _Run()
+        sampler = ProcessSampler(stack_pids(base.stack_dir), interval=5.0)
+        sampler.start()
+        cpu0, start = time.process_time(), time.monotonic()
+        if batch:
+            await _batched(enricher, copies(files, n), batch, run)
+        else:
+            await _one_by_one(enricher, copies(files, n), max(1, settings.ner_concurrency), run)
+        elapsed, cpu = time.monotonic() - start, time.process_time() - cpu0
+        usage = sampler.stop()
+        await enricher.aclose()
+        per = 1000 / run.articles if run.articles else 0.0
+        ner_cpu = usage["cpu_s"].get("corenlp")
+        return {
+            "mode": mode,
+            "files": n,
+            "articles": run.articles,
+            "batch": batch,
+            "parse_errors": run.parse_errors,
+            "enrich_errors": run.enrich_errors,
+            "work_per_s": round(run.articles / elapsed, 2),
+            "work_cpu_ms_per_article": round(cpu * per, 3),
+            "parse_cpu_ms_per_article": round(run.parse_cpu * per, 3),
+            "enrich_cpu_ms_per_article": round((cpu - run.parse_cpu) * per, 3),
+            "ner_server_cpu_ms_per_article": round(ner_cpu * per, 3) if full and ner_cpu is not None else None,
+        }
+
+    progress(f"limit: the work alone ({mode}), {n} files")
+    return asyncio.run(main())
+
+
+def _ner_inputs(settings: Settings, articles: list[RawArticle]) -> list[tuple[str, str, str]]:
+    """(title, body, language) of the articles the engine supports, the language decided as enrichment does."""
+    from newsingest.enrich.language import LanguageDetector
+
+    detector = LanguageDetector.from_settings(settings)
+    engine = build_engine(settings)
+    inputs = []
+    for raw in articles:
+        code = detector.detect(f"{raw.title}\n\n{raw.body}", hint=raw.language_hint).code
+        language = code if code != "und" else (raw.language_hint or "und")
+        if engine.supports(language):
+            inputs.append((raw.title, raw.body, language))
+    asyncio.run(engine.aclose())
+    return inputs
+
+
+def _ner_run(settings: Settings, inputs: list[tuple[str, str, str]], n: int, concurrency: int) -> dict[str, Any]:
+    run_settings = settings.model_copy(update={"ner_enabled": True, "ner_concurrency": concurrency})
+
+    async def main() -> dict[str, Any]:
+        engine = build_engine(run_settings)
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(i: int) -> None:
+            title, body, language = inputs[i % len(inputs)]
+            copy = i // len(inputs)
+            body = f"{body}\n\nCopy {copy} of this article." if copy else body
+            async with slots:
+                await asyncio.gather(engine.recognise(title, language), engine.recognise(body, language))
+
+        for i in range(min(len(inputs), 2 * concurrency)):  # warm-up, not counted: connections, models
+            await one(i)
+        sampler = ProcessSampler(stack_pids(settings.stack_dir), interval=5.0)
+        sampler.start()
+        cpu0, start = time.process_time(), time.monotonic()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        elapsed, cpu = time.monotonic() - start, time.process_time() - cpu0
+        usage = sampler.stop()
+        await engine.aclose()
+        server = usage["cpu_s"].get("corenlp")
+        return {
+            "concurrency": concurrency,
+            "articles": n,
+            "ner_per_s": round(n / elapsed, 2),
+            "client_cpu_ms_per_article": round(cpu * 1000 / n, 3),
+            "server_cpu_ms_per_article": round(server * 1000 / n, 3) if server is not None else None,
+        }
+
+    return asyncio.run(main())
+
+
+def ner_limit(
+    base: Settings, articles: list[RawArticle], n: int, *, levels: Sequence[int], sweep_n: int,
+    best: int | None = None,
+) -> dict[str, Any]:
+    """The NER engine alone: each concurrency of ``levels`` on ``sweep_n`` articles (unless ``best`` is known
+    from an earlier repetition), then the best one on ``n`` articles (title and body per article, as
+    enrichment sends them)."""
+    settings = base.model_copy(update={"ner_enabled": True})
+    inputs = _ner_inputs(settings, articles)
+    if not inputs:
+        return {"ner_per_s": None, "ner_best_concurrency": None, "ner_sweep": []}
+    sweep: list[dict[str, Any]] = []
+    if best is None:
+        for level in levels:
+            progress(f"limit: NER engine alone, concurrency {level}, {sweep_n} articles")
+            sweep.append(_ner_run(settings, inputs, sweep_n, level))
+        best = max(sweep, key=lambda r: r["ner_per_s"])["concurrency"]
+    progress(f"limit: NER engine alone at concurrency {best}, {n} articles")
+    chosen = _ner_run(settings, inputs, n, best)
+    return {
+        "ner_per_s": chosen["ner_per_s"],
+        "ner_best_concurrency": best,
+        "ner_articles": n,
+        "ner_client_cpu_ms_per_article": chosen["client_cpu_ms_per_article"],
+        "ner_server_cpu_ms_per_article": chosen["server_cpu_ms_per_article"],
+        "ner_sweep": [{k: r[k] for k in ("concurrency", "articles", "ner_per_s")} for r in sweep],
+    }

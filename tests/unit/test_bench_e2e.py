@@ -1,0 +1,138 @@
+"""bench/e2e*.py: the step-CPU table from the process's Prometheus text, the RSS trend, corpus copies under new
+ids, medians and ratios, the markdown section and the command line (no stack needed)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from prometheus_client import CollectorRegistry, Counter, generate_latest
+
+from newsingest.ingest.formats.base import SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import common
+import e2e
+import e2e_report
+import e2e_steady
+import e2e_steps
+
+
+def _metrics(spent: dict[str, float]) -> str:
+    registry = CollectorRegistry()
+    counter = Counter("newsingest_step_cpu_seconds", "CPU per step", ["step"], registry=registry)
+    for step, seconds in spent.items():
+        counter.labels(step).inc(seconds)
+    Counter("newsingest_files_total", "files", registry=registry).inc(7)
+    return generate_latest(registry).decode()
+
+
+def test_step_seconds_reads_the_counter_per_step() -> None:
+    found = e2e_steps.step_seconds(_metrics({"parse": 1.5, "index": 0.25}))
+    assert found == {"parse": 1.5, "index": 0.25}
+
+
+@pytest.mark.parametrize("text", [None, "", _metrics({}), "newsingest_files_total 3\n"])
+def test_step_seconds_is_none_without_the_counter(text: str | None) -> None:
+    assert e2e_steps.step_seconds(text) is None
+
+
+def test_step_table_is_the_difference_per_article() -> None:
+    before = {"parse": 1.0, "language": 2.0}
+    after = {"parse": 3.0, "language": 2.5, "extra": 0.1}
+    table = e2e_steps.step_ms_per_article(before, after, articles=500)
+    assert table["parse"] == 4.0
+    assert table["language"] == 1.0
+    assert table["extra"] == 0.2
+    assert table["ner_client"] is None  # a known step the process does not count
+    assert table["total"] == 5.2
+    assert list(table)[: len(e2e_steps.STEPS)] == list(e2e_steps.STEPS)
+
+
+def test_step_table_is_all_null_when_the_counter_is_absent() -> None:
+    table = e2e_steps.step_ms_per_article(None, None, articles=100)
+    assert set(table) == {*e2e_steps.STEPS, "total"}
+    assert all(v is None for v in table.values())
+
+
+def test_rss_trend_finds_growth_and_flatness() -> None:
+    growing = [(float(t), 200.0 + t) for t in range(0, 600, 5)]  # 1 MB per second
+    trend = common.rss_trend(growing)
+    assert trend["slope_mb_per_min"] == pytest.approx(60.0)
+    assert trend["flat"] is False
+    steady = [(float(t), 300.0 + (t % 10) / 10) for t in range(0, 600, 5)]
+    assert common.rss_trend(steady)["flat"] is True
+    assert common.rss_trend([(0.0, 1.0), (5.0, 2.0)])["slope_mb_per_min"] is None
+
+
+def test_copies_repeat_the_corpus_under_new_ids() -> None:
+    files = [("a.txt", b"First title\n\nThe first body has a few words in it."),
+             ("b.txt", b"Second title\n\nThe second body has other words in it.")]
+    copied = list(common.copies(files, 7))
+    assert len(copied) == 7
+    assert copied[:2] == files
+    assert len({name for name, _ in copied}) == 7
+    ids = [a.article_id for name, data in copied for a in parse_file(SourceFile(name=name, data=data))]
+    assert len(ids) == len(set(ids)) == 7
+    assert list(common.copies([], 5)) == []
+
+
+def test_steady_files_become_new_articles_after_the_pool() -> None:
+    pool = [("a.txt", b"Title\n\nBody text of the article.")]
+    first, again = e2e_steady.steady_file(pool, 0), e2e_steady.steady_file(pool, 1)
+    assert first[1] == pool[0][1]
+    assert again[1] != first[1]
+    assert first[0] != again[0]
+
+
+def test_medians_and_ratios() -> None:
+    runs = [{"articles_per_s": s, "pipeline_cpu_ms_per_article": c} for s, c in ((30, 9.0), (10, 12.0), (20, 10.0))]
+    chosen = e2e_report.median_run(runs)
+    assert chosen["articles_per_s"] == 20
+    assert chosen["articles_per_s_runs"] == [30, 10, 20]
+    assert chosen["pipeline_cpu_ms_per_article"] == 10.0
+    limits = e2e_report.median_of([{"es_bulk_per_s": 900.0}, {"es_bulk_per_s": 1500.0}, {"es_bulk_per_s": 1200.0}],
+                                  "es_bulk_per_s")
+    assert limits["es_bulk_per_s"] == 1200.0
+    assert limits["es_bulk_per_s_runs"] == [900.0, 1500.0, 1200.0]
+    assert e2e_report.ratio(45.0, 50.0) == 0.9
+    assert e2e_report.ratio(None, 50.0) is None
+    assert e2e_report.ratio(45.0, 0.0) is None
+    assert e2e_report.difference(16.0, 6.5) == 9.5
+    assert e2e_report.difference(None, 6.5) is None
+
+
+def test_markdown_shows_ratios_steps_and_memory() -> None:
+    steps = e2e_steps.step_ms_per_article({"parse": 0.0}, {"parse": 1.0}, 1000)
+    res = {
+        "articles_per_s": 40.0, "articles_per_s_runs": [39.0, 40.0, 41.0], "es_bulk_docs": 20000,
+        "es_bulk_per_s": 1500.0, "ratio_to_enrich": 0.91, "plumbing_cpu_ms_per_article": 1.8,
+        "step_cpu_ms_per_article": steps, "work_full": {"work_per_s": 44.0},
+        "language_only": {"articles_per_s": 80.0, "ratio_to_work": 0.85, "ratio_to_es_bulk": 0.053,
+                          "step_cpu_ms_per_article": e2e_steps.step_ms_per_article(None, None, 10),
+                          "work": {"work_per_s": 94.0, "parse_cpu_ms_per_article": 1.0}},
+        "steady": {"rate_files_per_s": 20.0, "seconds": 600, "p50_ms": 400, "p95_ms": 900, "p99_ms": 1200,
+                   "max_lag": 3, "rss_mb_max": {"pipeline": 300}, "rss_mb_series": {"pipeline": [(0.0, 300.0)]},
+                   "rss": {"slope_mb_per_min": 0.1, "growth_mb": 1.0, "flat": True}},
+    }
+    text = e2e_report.markdown(res)
+    assert "40.0 (median of [39.0, 40.0, 41.0])" in text
+    assert "| `language_only.ratio_to_work` (target >= 0.8) | 0.85 |" in text
+    assert "| `plumbing_cpu_ms_per_article` (language only; target <= 2) | 1.8 |" in text
+    assert "| parse | 1.0 | None |" in text
+    assert "0.1, 1.0, True" in text
+
+
+def test_every_option_is_documented_and_the_defaults_are_the_issue_s() -> None:
+    args = e2e.parse_args([])
+    assert args.limit_docs == 20000
+    assert args.repeat == 3
+    assert args.ner_levels == [1, 2, 4, 8]
+    quick = e2e.parse_args(["--files", "100", "--limit-docs", "2000", "--repeat", "1", "--steady-seconds", "20",
+                            "--ner-levels", "1,4", "--no-scale", "--no-record"])
+    assert (quick.files, quick.limit_docs, quick.repeat, quick.ner_levels) == (100, 2000, 1, [1, 4])
+    undocumented = [action.option_strings for action in e2e.build_parser()._actions if not action.help]
+    assert not undocumented
