@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     index_replicas: int = Field(default=0, ge=0, description="replicas of a new index (0 on a single node)")
 
     # --- Indexer -------------------------------------------------------------------------------
-    bulk_max_docs: int = Field(default=500, ge=1, description="documents per bulk request")
+    bulk_max_docs: int = Field(default=500, ge=1, description="messages the indexer takes in one poll (one bulk)")
+    bulk_max_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="a poll's bulk is split into requests of at most this many bytes"
+    )
     bulk_max_wait_s: float = Field(default=0.5, gt=0, description="flush a partial batch after this long")
     bulk_retry_max_s: float = Field(
         default=300.0, gt=0, description="give up retrying a failing bulk after this long (then stop, not drop)"
@@ -151,6 +154,12 @@ class Settings(BaseSettings):
     enrich_max_in_flight: int = Field(
         default=16, ge=1,
         description="articles one worker enriches at a time (acked in arrival order); hides NER and Kafka latency",
+    )
+    enrich_batch_max: int = Field(
+        default=100, ge=1, description="articles the enrich agent takes from news.raw as one batch, at most"
+    )
+    enrich_batch_wait_s: float = Field(
+        default=0.05, gt=0, description="how long the enrich agent waits to fill a batch before it takes what came"
     )
     ner_chunk_chars: int = Field(default=4000, ge=200, description="long texts are sent in chunks of this size")
     ner_timeout_s: float = Field(default=20.0, gt=0, description="time limit of one NER request")

@@ -20,6 +20,15 @@ CONSUMER_LAG = Gauge(
 ENRICH_SECONDS = Histogram("newsingest_enrich_seconds", "Time to enrich one article", registry=REGISTRY)
 BULK_SECONDS = Histogram("newsingest_bulk_seconds", "Time of one bulk request", registry=REGISTRY)
 
+#: The steps whose CPU time is counted (``time.thread_time()`` deltas around their synchronous parts, see
+#: ``newsingest.cputime``); a benchmark divides ``newsingest_step_cpu_seconds_total{step=...}`` by the articles.
+STEPS = ("parse", "produce", "consume", "language", "ner_client", "places", "stories", "enriched_produce", "index")
+STEP_CPU = Counter(
+    "newsingest_step_cpu_seconds", "CPU seconds spent in each pipeline step (thread time)", ["step"], registry=REGISTRY
+)
+for _step in STEPS:
+    STEP_CPU.labels(_step)  # every step is exported from the start, at 0
+
 INBOX_FILES_WAITING = Gauge(
     "newsingest_inbox_files_waiting", "Files in the inbox (counted up to a bound when /metrics is scraped)",
     registry=REGISTRY,

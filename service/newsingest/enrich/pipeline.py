@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from newsingest import __version__
 from newsingest.config import Settings
+from newsingest.cputime import add_cpu, cpu_step, thread_time, timed, timed_coroutine
+from newsingest.enrich.batch import NerGuard, enrich_batch
 from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
 from newsingest.enrich.language import LanguageDetector, LanguageResult, predict
 from newsingest.enrich.ner.base import NerEngine, RawMention
@@ -118,15 +120,32 @@ class Enricher:
         await asyncio.to_thread(self.language.warm_up)
 
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
+        """One article (CLI, evaluation): the batch path's steps for a batch of one."""
         offload = len(raw.title) + len(raw.body) > OFFLOAD_CHARS
         language = await self._cpu(offload, self._language, raw)
         ner_language = self._ner_language(raw, language)
-        title_mentions, body_mentions = await self._recognise(raw, ner_language)
+        mentions = await timed_coroutine(self._recognise(raw, ner_language), "ner_client")
+        return await self._finish(raw, language, ner_language, mentions)
+
+    async def enrich_batch(self, raws: Sequence[RawArticle], *, guard: NerGuard | None = None
+                           ) -> list[EnrichedArticle | BaseException]:
+        """A batch, result ``i`` for ``raws[i]`` (the article, or the error that makes it a poison message):
+        language for the whole batch, NER requests for all articles concurrently (``guard`` wraps each article's
+        requests: retries, time limit), then places and stories one article after the other in batch order."""
+        return await enrich_batch(self, raws, guard)
+
+    async def _finish(self, raw: RawArticle, language: LanguageResult, ner_language: str,
+                      mentions: tuple[list[RawMention], list[RawMention]]) -> EnrichedArticle:
+        """Places, entities and the story of an article whose language and mentions are known."""
+        title_mentions, body_mentions = mentions
+        offload = len(raw.title) + len(raw.body) > OFFLOAD_CHARS
         gazetteer = await self.gazetteer()
-        result = await self._cpu(offload, analyse, raw, ner_language, title_mentions, body_mentions, gazetteer)
+        places = timed("places", analyse)
+        result = await self._cpu(offload, places, raw, ner_language, title_mentions, body_mentions, gazetteer)
         result = self.registry.resolve(result, ner_language)  # cross-article names (enrich/registry.py)
+        started = thread_time()
         decision = self.stories.assign(result.features)
-        return EnrichedArticle(
+        enriched = EnrichedArticle(
             **raw.model_dump(),
             language=language.code,
             language_confidence=language.confidence,
@@ -141,13 +160,16 @@ class Enricher:
             simhash=result.features.simhash_hex,
             pipeline_version=PIPELINE_VERSION,
         )
+        add_cpu("stories", thread_time() - started)
+        return enriched
 
     async def aclose(self) -> None:
         await self.engine.aclose()
 
     # --- steps ----------------------------------------------------------------------------------------
     def _language(self, raw: RawArticle) -> LanguageResult:
-        return self.language.detect(f"{raw.title}\n\n{raw.body}", hint=raw.language_hint)
+        with cpu_step("language"):
+            return self.language.detect(f"{raw.title}\n\n{raw.body}", hint=raw.language_hint)
 
     @staticmethod
     def _ner_language(raw: RawArticle, language: LanguageResult) -> str:

@@ -8,7 +8,6 @@ replays the uncommitted messages, which the ``_id`` = ``article_id`` makes harml
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
@@ -17,10 +16,10 @@ from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
 
 from newsingest.config import Settings
+from newsingest.cputime import timed_coroutine
 from newsingest.index.document import to_document
 from newsingest.index.writer import BulkItem, BulkWriter, Stopped
-from newsingest.kafka.dlq import dead_letter
-from newsingest.kafka.headers import message_headers
+from newsingest.kafka.dlq import DeadLetterSink, dead_letter
 from newsingest.log import get_logger
 from newsingest.metrics import CONSUMER_LAG
 from newsingest.models import EnrichedArticle, Stage
@@ -54,7 +53,7 @@ class Indexer:
         self.settings = settings
         self.stop = stop
         self.writer = BulkWriter(es, settings, stop)
-        self.dlq_producer = dlq_producer
+        self.dead_letters = DeadLetterSink(dlq_producer, settings.topic_dlq, stop)
         self.consumer = consumer or indexer_consumer(settings)
 
     async def run(self) -> None:
@@ -75,24 +74,17 @@ class Indexer:
             log.info("indexer stopped")
 
     async def _next_batch(self) -> list[ConsumerRecord]:
-        """Up to ``bulk_max_docs`` messages, waiting at most ``bulk_max_wait_s`` to fill the batch."""
-        records: list[ConsumerRecord] = []
-        deadline = time.monotonic() + self.settings.bulk_max_wait_s
-        while len(records) < self.settings.bulk_max_docs and not self.stop.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            batch = await self.consumer.getmany(
-                timeout_ms=int(remaining * 1000), max_records=self.settings.bulk_max_docs - len(records)
-            )
-            for tp_records in batch.values():
-                records.extend(tp_records)
-        return records
+        """One poll: what arrived, up to ``bulk_max_docs`` messages, waiting at most ``bulk_max_wait_s`` for any."""
+        batch = await self.consumer.getmany(timeout_ms=int(self.settings.bulk_max_wait_s * 1000),
+                                            max_records=self.settings.bulk_max_docs)
+        return [record for tp_records in batch.values() for record in tp_records]
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
-        """Index a batch, dead-letter what cannot be indexed, then commit the batch's offsets."""
-        items: list[BulkItem] = []
-        by_id: dict[str, ConsumerRecord] = {}
+        """Index a poll's messages (one bulk, chunked by bytes), dead-letter what cannot be indexed, then commit."""
+        await timed_coroutine(self._process(records), "index")
+
+    async def _process(self, records: Sequence[ConsumerRecord]) -> None:
+        by_id: dict[str, tuple[ConsumerRecord, BulkItem]] = {}  # a later copy of the same article wins in the poll
         letters = []
         for record in records:
             try:
@@ -101,31 +93,20 @@ class Indexer:
                 letters.append(dead_letter(stage=Stage.DECODE, error=exc, payload=record.value, key=record.key,
                                            topic=record.topic, partition=record.partition, offset=record.offset))
                 continue
-            by_id[article.article_id] = record  # a later copy of the same article wins in the batch
-            items.append(BulkItem(article.article_id, to_document(article)))
-        unique = list({item.doc_id: item for item in items}.values())
-        outcome = await self.writer.write(unique) if unique else None
+            by_id[article.article_id] = (record, BulkItem(article.article_id, to_document(article)))
+        outcome = await self.writer.write([item for _, item in by_id.values()]) if by_id else None
         if outcome:
             for doc_id, status, reason in outcome.rejected:
-                record = by_id[doc_id]
+                record = by_id[doc_id][0]
                 letters.append(dead_letter(stage=Stage.INDEX, error=f"HTTP {status}: {reason}", payload=record.value,
                                            key=record.key, topic=record.topic, partition=record.partition,
                                            offset=record.offset, article_id=doc_id))
-                log.warning("document rejected; sent to DLQ", article_id=doc_id, status=status, reason=reason)
-        await self._send_dead_letters(letters)
+        if not await self.dead_letters.send(letters):
+            raise Stopped
         await self._commit(records)
         if outcome:
-            log.info("batch indexed", documents=len(outcome.indexed), rejected=len(outcome.rejected),
-                     dead_letters=len(letters))
-
-    async def _send_dead_letters(self, letters: list) -> None:
-        headers = message_headers("dead-letter")
-        deliveries = [
-            await self.dlq_producer.send(self.settings.topic_dlq, key=(letter.article_id or letter.key or "").encode(),
-                                         value=letter.model_dump_json().encode(), headers=headers)
-            for letter in letters
-        ]
-        await asyncio.gather(*deliveries)
+            log.debug("batch indexed", documents=len(outcome.indexed), rejected=len(outcome.rejected),
+                      dead_letters=len(letters))
 
     async def _commit(self, records: Sequence[ConsumerRecord]) -> None:
         offsets: dict[TopicPartition, int] = {}

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, AsyncElasticsearch
 
+from newsingest.backoff import Backoff
 from newsingest.config import Settings
 from newsingest.log import get_logger
 from newsingest.metrics import ARTICLES_INDEXED, BULK_RETRIES, BULK_SECONDS
@@ -25,6 +25,7 @@ log = get_logger(__name__)
 
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 MAX_BACKOFF_S = 30.0
+BACKOFF = Backoff(base_s=0.25, cap_s=MAX_BACKOFF_S, jitter=True)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Stopped(Exception):
 
 
 class BulkWriter:
+    """Writes items to the write alias in bulk requests of at most ``bulk_max_bytes`` (each document is
+    serialized once, however often its request is retried)."""
+
     def __init__(self, es: AsyncElasticsearch, settings: Settings, stop: asyncio.Event | None = None) -> None:
         self.es = es
         self.settings = settings
@@ -51,14 +55,22 @@ class BulkWriter:
 
     async def write(self, items: Sequence[BulkItem]) -> BulkOutcome:
         outcome = BulkOutcome()
-        pending = list(items)
+        for chunk in chunked(items, self.settings.bulk_max_bytes):
+            await self._write_chunk(chunk, outcome)
+        ARTICLES_INDEXED.labels("ok").inc(len(outcome.indexed))
+        ARTICLES_INDEXED.labels("rejected").inc(len(outcome.rejected))
+        return outcome
+
+    async def _write_chunk(self, chunk: Sequence[_Encoded], outcome: BulkOutcome) -> None:
+        pending = list(chunk)
         attempt = 0
         while pending:
             if self.stop.is_set():
                 raise Stopped
             try:
                 started = time.perf_counter()
-                response = await self.es.bulk(operations=self._operations(pending), index=self.settings.write_alias)
+                body = b"".join(encoded.lines for encoded in pending)
+                response = await self.es.bulk(operations=body, index=self.settings.write_alias)
                 BULK_SECONDS.observe(time.perf_counter() - started)
             except (TransportConnectionError, ConnectionTimeout) as exc:
                 attempt = await self._backoff(attempt, f"{type(exc).__name__}: {exc}", len(pending))
@@ -68,39 +80,47 @@ class BulkWriter:
                     attempt = await self._backoff(attempt, f"HTTP {exc.meta.status}", len(pending))
                     continue
                 raise
-            retry: list[BulkItem] = []
-            for item, result in zip(pending, response["items"], strict=True):
+            retry: list[_Encoded] = []
+            for encoded, result in zip(pending, response["items"], strict=True):
                 status = result["index"]["status"]
                 if status < 300:
-                    outcome.indexed.append(item.doc_id)
+                    outcome.indexed.append(encoded.doc_id)
                 elif status in RETRYABLE_STATUS:
-                    retry.append(item)
+                    retry.append(encoded)
                 else:
                     error = result["index"].get("error", {})
                     reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
-                    outcome.rejected.append((item.doc_id, status, reason))
+                    outcome.rejected.append((encoded.doc_id, status, reason))
             if retry:
                 attempt = await self._backoff(attempt, f"{len(retry)} items rejected with 429/5xx", len(retry))
             pending = retry
-        ARTICLES_INDEXED.labels("ok").inc(len(outcome.indexed))
-        ARTICLES_INDEXED.labels("rejected").inc(len(outcome.rejected))
-        return outcome
-
-    @staticmethod
-    def _operations(items: Sequence[BulkItem]) -> bytes:
-        """The bulk body as NDJSON, serialized with orjson (the client forwards bytes as they are)."""
-        lines: list[bytes] = []
-        for item in items:
-            lines.append(orjson.dumps({"index": {"_id": item.doc_id}}))
-            lines.append(orjson.dumps(item.document))
-        lines.append(b"")
-        return b"\n".join(lines)
 
     async def _backoff(self, attempt: int, why: str, pending: int) -> int:
-        delay = min(MAX_BACKOFF_S, 0.25 * 2**attempt) * (0.5 + random.random() / 2)
+        delay = BACKOFF.delay(attempt)
         BULK_RETRIES.inc()
         log.warning("bulk failed; retrying", reason=why, documents=pending, attempt=attempt + 1,
                     retry_in_s=round(delay, 2))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), timeout=delay)
         return attempt + 1
+
+
+class _Encoded(NamedTuple):
+    doc_id: str
+    lines: bytes  # the action line and the document, NDJSON
+
+
+def chunked(items: Sequence[BulkItem], max_bytes: int) -> Iterator[list[_Encoded]]:
+    """The items serialized (orjson) once, grouped into bodies of at most ``max_bytes`` (a bigger single document
+    goes alone: Elasticsearch decides about it)."""
+    chunk: list[_Encoded] = []
+    size = 0
+    for item in items:
+        lines = b"".join((orjson.dumps({"index": {"_id": item.doc_id}}), b"\n", orjson.dumps(item.document), b"\n"))
+        if chunk and size + len(lines) > max_bytes:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(_Encoded(item.doc_id, lines))
+        size += len(lines)
+    if chunk:
+        yield chunk

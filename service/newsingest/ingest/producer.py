@@ -14,23 +14,17 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from newsingest.config import Settings
+from newsingest.cputime import timed_coroutine
+from newsingest.kafka.dlq import count_delivered, letter_key
 from newsingest.kafka.headers import Headers, message_headers
+from newsingest.kafka.producers import role_producer
 from newsingest.metrics import ARTICLES_PRODUCED
 from newsingest.models import DeadLetter, RawArticle
 
 
 def raw_producer(settings: Settings) -> AIOKafkaProducer:
-    compression = None if settings.producer_compression == "none" else settings.producer_compression
-    return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_servers,
-        client_id=f"{settings.app_id}.watcher",
-        enable_idempotence=True,
-        acks="all",
-        compression_type=compression,
-        linger_ms=settings.producer_linger_ms,
-        max_request_size=max(settings.max_file_bytes * 2, 1_048_576),
-        request_timeout_ms=30000,
-    )
+    """The watcher's producer (``<app_id>.watcher``)."""
+    return role_producer(settings, "watcher")
 
 
 class ArticleProducer:
@@ -47,18 +41,18 @@ class ArticleProducer:
         await self._producer.stop()
 
     async def send_articles(self, articles: Sequence[RawArticle]) -> None:
-        headers = message_headers("raw-article")
-        deliveries = [
-            await self._producer.send(
-                self.settings.topic_raw,
-                key=article.article_id.encode(),
-                value=article.model_dump_json().encode(),
-                headers=headers,
-            )
-            for article in articles
-        ]
+        """Send every article of a file (without waiting for each), then wait until Kafka acknowledged them all."""
+        deliveries = await timed_coroutine(self._send_all(articles), "produce")
         await asyncio.gather(*deliveries)
         ARTICLES_PRODUCED.inc(len(articles))
+
+    async def _send_all(self, articles: Sequence[RawArticle]) -> list[asyncio.Future[Any]]:
+        send, topic = self._producer.send, self.settings.topic_raw
+        return [
+            await send(topic, key=article.article_id.encode(), value=article.__pydantic_serializer__.to_json(article),
+                       headers=_RAW_HEADERS)
+            for article in articles
+        ]
 
     async def enqueue(self, topic: str, key: bytes, value: bytes, headers: Headers) -> asyncio.Future[Any]:
         """Queue one message; the returned future resolves when Kafka acknowledged it (or fails)."""
@@ -69,8 +63,11 @@ class ArticleProducer:
         return await self.enqueue(self.settings.topic_raw, key, value, _RAW_HEADERS)
 
     async def enqueue_dead_letter(self, letter: DeadLetter) -> asyncio.Future[Any]:
-        key = (letter.article_id or letter.key or "").encode()
-        return await self.enqueue(self.settings.topic_dlq, key, letter.model_dump_json().encode(), _DLQ_HEADERS)
+        """Queue a dead letter; it is counted once Kafka acknowledged it."""
+        future = await self.enqueue(self.settings.topic_dlq, letter_key(letter), letter.model_dump_json().encode(),
+                                    _DLQ_HEADERS)
+        future.add_done_callback(lambda done: None if done.cancelled() or done.exception() else count_delivered(letter))
+        return future
 
 
 _RAW_HEADERS = message_headers("raw-article")

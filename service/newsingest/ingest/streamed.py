@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from newsingest.backoff import backoff_delay
 from newsingest.config import Settings
 from newsingest.ingest.checkpoint import (
     FileCheckpoint,
@@ -95,7 +96,7 @@ class StreamedIngest:
             if outcome is not _OUTAGE:
                 return outcome  # type: ignore[return-value]
             attempt += 1
-            delay = min(MAX_RETRY_DELAY_S, 0.5 * 2**attempt)
+            delay = backoff_delay(attempt, cap_s=MAX_RETRY_DELAY_S)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), timeout=delay)
             if self.stopping.is_set():

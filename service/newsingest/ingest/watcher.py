@@ -32,6 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from newsingest.backoff import backoff_delay
 from newsingest.config import Settings
 from newsingest.ingest.changes import ChangeKind, InboxChanges
 from newsingest.ingest.filing import Failure, file_failed, move_into
@@ -303,7 +304,7 @@ class FolderWatcher:
                                                        {"exception": type(exc).__name__, "articles": len(articles)}))
                     return False
                 attempt += 1
-                delay = min(MAX_RETRY_DELAY_S, 0.5 * 2**attempt)
+                delay = backoff_delay(attempt, cap_s=MAX_RETRY_DELAY_S)
                 log.warning("kafka unavailable; file stays in inbox and is retried", file=display_name(path),
                             attempt=attempt, retry_in_s=delay, error=describe(exc))
                 FILES.labels("retried").inc()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from newsingest import __version__
 from newsingest.models import SCHEMA_VERSION
@@ -12,7 +13,9 @@ CONTENT_TYPE = "application/json"
 Headers = list[tuple[str, bytes]]
 
 
+@cache
 def message_headers(schema: str) -> Headers:
+    """The headers of a message of ``schema``: built once per schema (the list is shared, do not modify it)."""
     return [
         ("content-type", CONTENT_TYPE.encode()),
         ("schema", schema.encode()),

@@ -35,11 +35,11 @@ async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Super
     from newsingest.index.client import async_client
     from newsingest.index.indexer import Indexer
     from newsingest.index.setup import ensure_index
-    from newsingest.ingest.producer import raw_producer
+    from newsingest.kafka.producers import role_producer
 
     fault = parse_faults(settings.test_fault).get("indexer")
     es = async_client(settings)
-    dlq_producer = raw_producer(settings)
+    dlq_producer = role_producer(settings, "indexer")
     await dlq_producer.start()
     try:
         if await retrying(lambda: ensure_index(es, settings), what="create index template and aliases", stop=stop):
@@ -65,6 +65,8 @@ def _inject_into_indexer(indexer: Any, fault: Fault) -> None:
 
 
 async def run_watcher(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
+    from newsingest.cputime import timed
+    from newsingest.ingest.formats.registry import parse_file
     from newsingest.ingest.producer import ArticleProducer
     from newsingest.ingest.watcher import FolderWatcher
 
@@ -72,7 +74,7 @@ async def run_watcher(settings: Settings, stop: asyncio.Event, supervisor: Super
     producer = ArticleProducer(settings)
     await producer.start()
     try:
-        watching = asyncio.ensure_future(FolderWatcher(settings, producer).run(stop))
+        watching = asyncio.ensure_future(FolderWatcher(settings, producer, parser=timed("parse", parse_file)).run(stop))
         supervisor.running("watcher")
         if fault is None:
             await watching

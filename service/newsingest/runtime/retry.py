@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 
+from newsingest.backoff import backoff_delay
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
@@ -24,7 +25,7 @@ async def retrying(action: Callable[[], Awaitable[object]], *, what: str, stop: 
             raise
         except Exception as exc:
             attempt += 1
-            delay = min(RETRY_MAX_S, 0.5 * 2**attempt)
+            delay = backoff_delay(attempt, cap_s=RETRY_MAX_S)
             log.warning("failed; retrying", what=what, attempt=attempt, retry_in_s=delay,
                         error=f"{type(exc).__name__}: {exc}")
             if stop is None:

@@ -27,6 +27,7 @@ from collections.abc import Iterator, MutableMapping
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
+from newsingest.backoff import backoff_delay
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
@@ -171,7 +172,7 @@ class ReplicatedMap(MutableMapping[str, str]):
                 break
             except KafkaError as exc:
                 attempt += 1
-                delay = min(RETRY_MAX_S, 0.5 * 2**attempt)
+                delay = backoff_delay(attempt, cap_s=RETRY_MAX_S)
                 log.warning("state write failed; retrying", topic=self.topic, keys=len(keys), attempt=attempt,
                             retry_in_s=delay, error=repr(exc))
                 await asyncio.sleep(delay)
