@@ -224,3 +224,36 @@ def test_reenrich_stops_when_news_raw_lost_articles(isolated: Settings) -> None:
     assert (report.replayed, report.missing_from_raw, report.documents) == (1, 1, 2)
     assert _doc(settings, lost.article_id)["persons"] == ["Stale Person"]  # its current version is kept
     assert _doc(settings, kept.article_id)["pipeline_version"] != "0.0.old"
+
+
+def test_a_stopped_run_is_resumed_by_the_next(isolated: Settings) -> None:
+    settings = isolated.model_copy(update={"ner_enabled": False})
+    asyncio.run(ensure_topics(settings))
+    raws = [_raw("merkel", RECENT), _raw("obama", RECENT)]
+    produce(settings, settings.topic_raw, [(r.article_id.encode(), r.model_dump_json().encode()) for r in raws])
+    _index_stale(settings, [_stale(r) for r in raws])
+
+    async def stop() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(reenrich(settings, before_swap=stop))
+    assert list(_aliases(settings)) == [f"{settings.index_prefix}-v1"]  # nothing swapped, v2 kept for a resume
+
+    progress: list[str] = []
+    report = asyncio.run(reenrich(settings, progress=progress.append))
+    assert report.resumed
+    assert (report.index, report.already_done, report.replayed, report.documents) == (
+        f"{settings.index_prefix}-v2", 2, 0, 2)
+    assert any(line.startswith(f"resuming {settings.index_prefix}-v2") for line in progress)
+    assert list(_aliases(settings)) == [report.index]
+    assert _doc(settings, raws[0].article_id)["pipeline_version"] != "0.0.old"
+
+    # a run with another scope does not resume an unfinished version: it deletes it and starts afresh
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(reenrich(settings, before_swap=stop))
+    fresh = asyncio.run(reenrich(settings, since=datetime(2025, 1, 1, tzinfo=UTC), progress=progress.append))
+    assert not fresh.resumed
+    assert fresh.index == f"{settings.index_prefix}-v3"  # the number of the deleted version, built anew
+    assert fresh.replayed == 2
+    assert f"deleted {settings.index_prefix}-v3, left unfinished by an earlier run that cannot be resumed" in progress

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
@@ -32,11 +32,12 @@ from elasticsearch import AsyncElasticsearch
 from elasticsearch.helpers import async_scan
 
 from newsingest.config import Settings
-from newsingest.enrich.pipeline import Enricher
+from newsingest.enrich.pipeline import PIPELINE_VERSION, Enricher
 from newsingest.index.client import async_client
 from newsingest.index.reenrich_progress import ProgressMeter
 from newsingest.index.reenrich_replay import Replayer, ReplayOutage, enriched_producer
 from newsingest.index.reenrich_scan import RawScan, missing_from_raw, scan_raw
+from newsingest.index.reenrich_state import RunState, claim, offsets_state, save, unfinished
 from newsingest.index.reindex import (
     Offsets,
     Progress,
@@ -79,6 +80,26 @@ class ReenrichReport:
     seconds: float
     replay_rate_per_s: float
     deleted: list[str] = field(default_factory=list)
+    resumed: bool = False
+    already_done: int = 0  # re-enriched by the stopped run this one resumed
+
+
+async def _version(es: AsyncElasticsearch, settings: Settings, old: list[str], since: str | None,
+                   progress: Progress) -> tuple[str, RunState | None]:
+    """The version to fill: an unfinished one of an earlier run with the same scope and enrichment (with its
+    state), else a new one (an unfinished one that does not match is deleted)."""
+    found = await unfinished(es, settings, old)
+    if found is not None:
+        index, state = found
+        if state is not None and state.matches(since, PIPELINE_VERSION, old):
+            progress(f"resuming {index}, left unfinished by the run started at {state.started_at}")
+            return index, state
+        await es.indices.delete(index=index, ignore_unavailable=True)
+        progress(f"deleted {index}, left unfinished by an earlier run that cannot be resumed")
+    index = await create_version(es, settings)
+    await claim(es, index)
+    progress(f"created {index}")
+    return index, None
 
 
 async def reenrich(settings: Settings, *, since: datetime | None = None, allow_missing: bool = False,
@@ -107,39 +128,48 @@ async def reenrich(settings: Settings, *, since: datetime | None = None, allow_m
         in_index, missing = await missing_from_raw(es, settings.read_alias, scan, since) if old else (0, [])
         if missing:
             _lost(settings, in_index, scan, missing, allow_missing, progress)
-        new_index = await create_version(es, settings)
-        progress(f"created {new_index}")
+        since_text = since.isoformat() if since else None
+        new_index, state = await _version(es, settings, old, since_text, progress)
+        resumed = state is not None
         try:
-            carried = await carry_over(es, settings, settings.read_alias, new_index, progress) if old else 0
+            if state is None:
+                carried = await carry_over(es, settings, settings.read_alias, new_index, progress) if old else 0
+                state = RunState(since=since_text, pipeline_version=PIPELINE_VERSION,
+                                 started_at=datetime.now(UTC).isoformat(), previous=old,
+                                 catch_from=offsets_state(catch_from), carried_over=carried)
+                await save(es, new_index, state)  # from here on, a stopped run is resumed by the next one
             await enricher.warm_up()
             await producer.start()
             meter = ProgressMeter(scan.in_scope, progress)
             replayer = Replayer(es, settings, enricher, producer, new_index, meter,
-                                concurrency or settings.enrich_max_in_flight)
+                                concurrency or settings.enrich_max_in_flight,
+                                written_since=state.started() if resumed else None)
             stats = await replayer.run(raw, scan)
-            meter.report()
+            meter.finish()
             await open_for_search(es, settings, new_index)
             if before_swap is not None:
                 await before_swap()
         except ReplayOutage as exc:
-            await es.indices.delete(index=new_index, ignore_unavailable=True)
-            raise ReenrichError(f"{exc}; nothing was swapped, rerun when it is back") from exc
+            raise ReenrichError(f"{exc}; nothing was swapped; a rerun resumes in {new_index}") from exc
         except BaseException:
-            await es.indices.delete(index=new_index, ignore_unavailable=True)
+            if state is None:  # stopped during the carry-over: nothing worth resuming
+                await es.indices.delete(index=new_index, ignore_unavailable=True)
             raise
         writer = BulkWriter(es, settings.model_copy(update={"write_alias": new_index}))
-        previous, caught_up = await swap_and_catch_up(es, enriched, writer, settings, new_index, catch_from, progress)
+        previous, caught_up = await swap_and_catch_up(es, enriched, writer, settings, new_index,
+                                                      state.offsets(settings.topic_enriched), progress)
         deleted = await delete_indices(es, previous, progress) if delete_old else []
         count = (await es.count(index=new_index))["count"]
         report = ReenrichReport(
             index=new_index, previous=previous, since=since.isoformat() if since else None, raw_records=scan.records,
-            raw_articles=scan.articles, in_scope=scan.in_scope, replayed=stats.replayed, carried_over=carried,
+            raw_articles=scan.articles, in_scope=scan.in_scope, replayed=stats.replayed,
+            carried_over=state.carried_over, resumed=resumed, already_done=stats.already_done,
             missing_from_raw=len(missing), invalid=stats.invalid, failed=stats.failed, rejected=stats.rejected,
             stories_kept=stats.stories_kept, caught_up=caught_up.indexed, documents=count,
             seconds=round(time.monotonic() - started, 2), replay_rate_per_s=round(meter.rate(), 2), deleted=deleted,
         )
-        log.info("reenrich done", index=new_index, previous=previous, replayed=stats.replayed, carried_over=carried,
-                 failed=len(stats.failed), documents=count, seconds=report.seconds)
+        log.info("reenrich done", index=new_index, previous=previous, replayed=stats.replayed, resumed=resumed,
+                 carried_over=state.carried_over, failed=len(stats.failed), documents=count, seconds=report.seconds)
         return report
     finally:
         await producer.stop()

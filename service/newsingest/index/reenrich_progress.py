@@ -37,6 +37,7 @@ class ProgressMeter:
         self.failed = 0
         self.started = clock()
         self._last = self.started
+        self._reported = -1
 
     def rate(self) -> float:
         elapsed = self.clock() - self.started
@@ -57,11 +58,17 @@ class ProgressMeter:
         self.done += done
         self.failed += failed
         now = self.clock()
-        if now - self._last >= self.every_s or self.done >= self.total:
+        if now - self._last >= self.every_s or (self.done >= self.total and self._reported != self.done):
             self._last = now
             self.report()
 
+    def finish(self) -> None:
+        """The final figures, unless the last report already showed them."""
+        if self._reported != self.done or self.done == 0:
+            self.report()
+
     def report(self) -> None:
+        self._reported = self.done
         eta = self.eta_s()
         log.info("reenrich progress", done=self.done, total=self.total, failed=self.failed,
                  rate_per_s=round(self.rate(), 2), eta_s=round(eta, 1) if eta is not None else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -24,7 +25,7 @@ from newsingest.config import Settings
 from newsingest.enrich.pipeline import Enricher
 from newsingest.index.document import to_document
 from newsingest.index.reenrich_progress import ProgressMeter
-from newsingest.index.reenrich_scan import RawScan
+from newsingest.index.reenrich_scan import RawScan, parse_time
 from newsingest.index.writer import BulkItem, BulkWriter
 from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
@@ -50,6 +51,7 @@ class ReplayStats:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, error): previous version kept
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
     stories_kept: int = 0
+    already_done: int = 0  # resuming: re-enriched by the stopped run
 
 
 def enriched_producer(settings: Settings) -> AIOKafkaProducer:
@@ -78,7 +80,8 @@ def is_outage(exc: BaseException) -> bool:
 
 class Replayer:
     def __init__(self, es: AsyncElasticsearch, settings: Settings, enricher: Enricher,
-                 producer: AIOKafkaProducer, new_index: str, meter: ProgressMeter, concurrency: int) -> None:
+                 producer: AIOKafkaProducer, new_index: str, meter: ProgressMeter, concurrency: int,
+                 written_since: datetime | None = None) -> None:
         self.es = es
         self.settings = settings
         self.enricher = enricher
@@ -86,6 +89,7 @@ class Replayer:
         self.new_index = new_index
         self.meter = meter
         self.concurrency = concurrency
+        self.written_since = written_since  # resuming: articles enriched_at or after it are done already
         self.chunk = max(8 * concurrency, 32)
         self.writer = BulkWriter(es, settings.model_copy(update={"write_alias": new_index}))
         self.stats = ReplayStats()
@@ -127,6 +131,10 @@ class Replayer:
         return chosen
 
     async def _process(self, raws: Sequence[RawArticle]) -> None:
+        if self.written_since is not None:
+            raws = await self._not_done(raws)
+            if not raws:
+                return
         results = await self._enrich(raws)
         done: list[EnrichedArticle] = []
         for raw, result in zip(raws, results, strict=True):
@@ -142,6 +150,19 @@ class Replayer:
         self.stats.replayed += len(outcome.indexed)
         self.stats.rejected += outcome.rejected
         self.meter.advance(len(done), failed=len(raws) - len(done))
+
+    async def _not_done(self, raws: Sequence[RawArticle]) -> list[RawArticle]:
+        """The articles the stopped run did not re-enrich yet (resuming)."""
+        since = self.written_since
+        if since is None:
+            return list(raws)
+        response = await self.es.mget(index=self.new_index, ids=[r.article_id for r in raws],
+                                      source_includes=["enriched_at"])
+        done = {doc["_id"] for doc in response["docs"] if doc.get("found")
+                and (when := parse_time(doc["_source"].get("enriched_at"))) is not None and when >= since}
+        self.stats.already_done += len(done)
+        self.meter.advance(len(done))
+        return [r for r in raws if r.article_id not in done]
 
     async def _enrich(self, raws: Sequence[RawArticle]) -> list[EnrichedArticle | BaseException]:
         results: list[EnrichedArticle | BaseException] = [RuntimeError("not enriched")] * len(raws)
