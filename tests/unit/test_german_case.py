@@ -44,3 +44,17 @@ def test_labels_in_the_nominative_in_an_article() -> None:
     assert {(e.name, e.count) for e in entities} == {
         ("Deutsche Bahn", 2), ("Kraus", 1), ("Paris", 1), ("Niederlande", 1),
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("form", "cues", "expected"),
+    [
+        ("Österreichische Naturschutzbund", ["Der"], "Österreichischer Naturschutzbund"),
+        ("Rote Kreuz", ["das"], "Rotes Kreuz"),
+        ("Deutsche Bahn", ["die", "der"], "Deutsche Bahn"),  # feminine: -e is already strong
+        ("Olympische Spiele", ["die"], "Olympische Spiele"),  # plural
+        ("Bayerische Rundfunk", [], "Bayerische Rundfunk"),  # no article: gender unknown, unchanged
+    ],
+)
+def test_weak_nominative_after_an_article_becomes_strong(form: str, cues: list[str], expected: str) -> None:
+    assert nominative(form, cues) == expected

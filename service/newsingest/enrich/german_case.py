@@ -39,6 +39,7 @@ _CUES: dict[str, frozenset[str]] = {
     "eines": frozenset("mn"), "den": frozenset("m"), "einen": frozenset("m"),
     "der": frozenset("f"), "zur": frozenset("f"), "einer": frozenset("f"),
 }  # fmt: skip
+_WEAK_CUES = {"der": "m", "die": "f", "das": "n"}  # definite article + adjective in -e: nominative
 _FEMININE = re.compile(r"(?:ung|heit|keit|schaft|ion|tät|ität|ei|ie|ik|ur|enz|anz|in|age|ade|ette|e)$")
 _NEUTER = re.compile(r"(?:ium|um|ment|tum|chen|lein|ma|nis|haus|werk|amt|gericht|institut|zentrum|büro)$")
 _MASCULINE = re.compile(r"(?:ismus|ling|or|ist|eur|ant|ig|rat|bund|verband|dienst|fonds|konzern)$")
@@ -95,17 +96,26 @@ def nominative(form: str, cues: Iterable[str] = ()) -> str:
     adjectives = []
     for i, (word, _lemma, morphs, pos) in enumerate(analysed[:-1]):
         ending = _suffix(morphs, "SUF_ADJ")
-        if pos == "ADJ(A)" and ending in _OBLIQUE and word.endswith(ending):
-            adjectives.append((i, word[: -len(ending)]))
+        if pos == "ADJ(A)" and ending in _OBLIQUE | {"e"} and word.endswith(ending):
+            adjectives.append((i, word[: -len(ending)], ending))
         elif pos != "ADJ(A)":
             return form  # "Bank of England", "Kim Jong Un": not an adjective + noun phrase
     if not adjectives:
         return form
     noun_suffix = _suffix(head_morphs, "SUF_NN")
+    plural = noun_suffix in _PLURAL_SUFFIXES and head_lemma.casefold() != head_word.casefold()
     head = head_word
     gender: str
+    cues = list(cues)
     cue_genders = gender_from_cues(cues)
-    if noun_suffix in _PLURAL_SUFFIXES and head_lemma.casefold() != head_word.casefold():
+    if all(ending == "e" for _, _, ending in adjectives):
+        # weak nominative after a definite article ("der Österreichische Naturschutzbund"): the article gives
+        # the gender; feminine and plural names already have the strong ending -e
+        weak = {_WEAK_CUES[c.casefold()] for c in cues if c.casefold() in _WEAK_CUES}
+        if plural or len(weak) != 1 or weak <= {"f"}:
+            return form
+        gender = weak.pop()
+    elif plural:
         gender = "pl"
     else:
         if noun_suffix in _GENITIVE_SUFFIXES and head_word.endswith(noun_suffix) and cue_genders <= set("mn"):
@@ -113,7 +123,7 @@ def nominative(form: str, cues: Iterable[str] = ()) -> str:
         options = cue_genders & _noun_gender(head_morphs, head_lemma) or cue_genders
         gender = next(g for g in "mfn" if g in options)
     result = list(words)
-    for i, stem in adjectives:
+    for i, stem, _ending in adjectives:
         result[i] = stem + _ENDING[gender]
     result[-1] = head
     return " ".join(result)
