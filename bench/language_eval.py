@@ -28,16 +28,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SET = ROOT / "tests" / "fixtures" / "language" / "udhr"
 TARGET = 0.995
+HOLD_OUT = 3
+"""Every third piece of each language (the 3rd, 6th, ...) is held out from tuning."""
 
 
-def load_set(folder: Path) -> list[tuple[str, str, str]]:
-    """(expected code, title, body) per article of the set, built like ``newsingest enrich --lines``."""
+def load_set(folder: Path, part: str = "all") -> list[tuple[str, str, str]]:
+    """(expected code, title, body) per article of the set, built like ``newsingest enrich --lines``.
+
+    The expected code is the file stem up to "-" (``sr-Latn.txt`` holds Serbian). ``part``: "dev" keeps the
+    pieces the detector was tuned on, "held-out" every ``HOLD_OUT``-th piece of each file (never looked at while
+    tuning), "all" both."""
     from newsingest.cli_enrich import read_articles
 
     found = []
     for path in sorted(folder.glob("*.txt")):
-        for article in read_articles(path.name, path.read_bytes(), lines=True):
-            found.append((path.stem, article.title, article.body))
+        articles = read_articles(path.name, path.read_bytes(), lines=True)
+        for index, article in enumerate(articles):
+            if part == "all" or (index % HOLD_OUT == HOLD_OUT - 1) == (part == "held-out"):
+                found.append((path.stem.split("-")[0], article.title, article.body))
     return found
 
 
@@ -132,7 +140,8 @@ def report(data: dict[str, Any]) -> str:
     before_t, after_t = data["results"]["before"], data["results"]["after"]
     langs = sorted(after_t)
     lines = [
-        f"articles: {data['articles']} in {len(langs)} languages; settings: {data['settings']}",
+        f"set: {data.get('part', '?')}; articles: {data['articles']} in {len(langs)} languages; "
+        f"settings: {data['settings']}",
         "",
         "| language | articles | before | after | after: wrong answers |",
         "|---|---|---|---|---|",
@@ -180,6 +189,12 @@ def report(data: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_SET, help="folder of <code>.txt, one article per line")
+    parser.add_argument(
+        "--part",
+        choices=["all", "dev", "held-out"],
+        default="all",
+        help="which pieces of the set: dev, held-out (every third piece) or all",
+    )
     parser.add_argument("--out", type=Path, help="also write the report (markdown) here")
     parser.add_argument("--json", action="store_true", help="print the raw numbers as JSON")
     parser.add_argument("--no-rss", action="store_true", help="skip the two memory probes")
@@ -188,7 +203,8 @@ def main() -> None:
     if args.rss_probe:
         print(rss_probe(args.rss_probe == "after"))
         return
-    data = run(load_set(args.set))
+    data = run(load_set(args.set, args.part))
+    data["part"] = f"{args.set.name} ({args.part})"
     if not args.no_rss:
         data["rss_mb"] = {"before": _probe(False), "after": _probe(True)}
     text = json.dumps(data, indent=1) if args.json else report(data)

@@ -47,6 +47,11 @@ LINGUA_WEIGHT = 0.5
 """Weight of lingua's log-confidence inside a confusable group (its confidences are near 0 or 1 on long text)."""
 MARKER_WEIGHT = 1.0
 """Log-evidence of one distinct lexical marker inside a confusable group."""
+WEAK_LINGUA_WEIGHT = 0.2
+"""Weight of lingua's log-confidence inside a weak pair, where its models are known to be unreliable (measured in
+docs/language-eval.md: Bosnian read as Croatian, Indonesian as Malay): it only breaks ties between markers."""
+WEAK_PAIRS: tuple[frozenset[str], ...] = (frozenset({"hr", "bs", "sr"}), frozenset({"ms", "id"}))
+"""Pairs decided by lexical markers (``language_markers``) rather than by lingua; Serbian only on Latin text."""
 PRIOR_WEIGHT = math.log(4)
 """Log-evidence of the file's declared language inside a confusable group (lingua at 80:20 still overrules it)."""
 _lock = threading.Lock()
@@ -149,7 +154,7 @@ class LanguageDetector:
         if len(group) >= 2 and prob >= self.min_confidence:
             scores = self.second.scores(text, among=group)
             if scores:
-                return self._within(text, scores, hint)
+                return self._within(text, group, scores, hint)
         if prob >= self.unsure_below or not self.second.enabled:
             result = LanguageResult(top, round(prob, 4)) if prob >= self.min_confidence else _und(prob)
             return self._prior(result, fast, hint, answered=prob >= self.min_confidence)
@@ -170,29 +175,50 @@ class LanguageDetector:
             if plausible:
                 group = group_of(best) & self.second.languages
                 if len(group) >= 2:
-                    return self._within(text, {code: scores.get(code, 0.0) for code in group}, hint)
+                    return self._within(text, group, scores, hint)
                 return self._prior(LanguageResult(best, round(scores[best], 4), method="lingua"), scores, hint)
         if prob >= self.min_confidence:
             return self._prior(LanguageResult(top, round(prob, 4)), {**scores, **fast}, hint)
         return self._prior(_und(prob), {**scores, **fast}, hint, answered=False)
 
-    def _within(self, text: str, scores: dict[str, float], hint: str | None) -> LanguageResult:
-        """Decide inside a confusable group: lingua's scores, lexical markers and the declared language."""
-        group = frozenset(scores)
-        if "sr" in scores and len(scores) > 1 and not _cyrillic(text):
+    def _within(self, text: str, group: frozenset[str], scores: dict[str, float], hint: str | None) -> LanguageResult:
+        """Decide inside a confusable group: lingua's scores, lexical markers and the declared language.
+
+        First lingua (and the declared language) pick among the group, with each weak pair (``WEAK_PAIRS``) as
+        one block; inside a weak pair lingua's scores only break ties and the lexical markers decide."""
+        scores = {code: scores.get(code, 0.0) for code in group}
+        latin = not _cyrillic(text)
+        blocks = _blocks(group, latin)
+        block_scores = {block: sum(scores[code] for code in block) for block in blocks}
+        best_block = max(
+            blocks,
+            key=lambda block: (
+                LINGUA_WEIGHT * math.log(block_scores[block] + 0.01)
+                + (PRIOR_WEIGHT if hint and any(compatible(hint, code) for code in block) else 0.0)
+            ),
+        )
+        if len(best_block) == 1:
+            (best,) = best_block
+            method = "hint" if best != max(scores, key=scores.__getitem__) else "lingua"
+            return LanguageResult(best, round(_share(scores, best), 4), method=method)
+        inside = {code: scores[code] / max(block_scores[best_block], 1e-9) for code in best_block}
+        if "sr" in inside and latin:
             # lingua's Serbian model knows only the Cyrillic script: on Latin text it cannot tell Serbian from
-            # its neighbours, so Serbian gets their best score and the markers (ekavian forms) decide.
-            scores = {**scores, "sr": max(score for code, score in scores.items() if code != "sr")}
-        hits = marker_hits(text, group)
+            # its neighbours, so Serbian gets half their best score and the markers (ekavian forms) decide.
+            inside["sr"] = 0.5 * max(score for code, score in inside.items() if code != "sr")
+        hits = marker_hits(text, best_block)
         evidence = {
-            code: LINGUA_WEIGHT * math.log(score + 0.01)
+            code: WEAK_LINGUA_WEIGHT * math.log(score + 0.01)
             + MARKER_WEIGHT * hits[code]
             + (PRIOR_WEIGHT if hint and compatible(hint, code) else 0.0)
-            for code, score in scores.items()
+            for code, score in inside.items()
         }
         best = max(evidence, key=evidence.__getitem__)
         total = sum(math.exp(value - evidence[best]) for value in evidence.values())
-        method = "hint" if hint and compatible(hint, best) and best != max(scores, key=scores.__getitem__) else "lingua"
+        without_hint = max(
+            inside, key=lambda code: evidence[code] - (PRIOR_WEIGHT if hint and compatible(hint, code) else 0)
+        )
+        method = "hint" if best != without_hint else "lingua"
         return LanguageResult(best, round(1.0 / total, 4), method=method)
 
     def _prior(
@@ -235,6 +261,22 @@ def _cyrillic(text: str, probe: int = 400) -> bool:
     sample_letters = [char for char in text[:probe] if char.isalpha()]
     cyrillic = sum(1 for char in sample_letters if "\u0400" <= char <= "\u04ff")
     return cyrillic * 2 > len(sample_letters)
+
+
+def _blocks(group: frozenset[str], latin: bool) -> list[frozenset[str]]:
+    """The group's languages, with the members of each weak pair in it joined into one block."""
+    blocks: list[frozenset[str]] = []
+    left = set(group)
+    for pair in WEAK_PAIRS:
+        members = pair & left
+        if len(members) >= 2 and (latin or "sr" not in members):
+            blocks.append(frozenset(members))
+            left -= members
+    return blocks + [frozenset({code}) for code in sorted(left)]
+
+
+def _share(scores: dict[str, float], code: str) -> float:
+    return scores[code] / max(sum(scores.values()), 1e-9)
 
 
 def _und(prob: float) -> LanguageResult:

@@ -1,68 +1,174 @@
 """Lexical markers for the pairs that character n-grams hardly separate: Croatian/Bosnian/Serbian, Malay/Indonesian.
 
-Each marker is a common word whose spelling or choice is the standard of some of the languages and not of the
-others (Croatian "tko", "tisuća", "tjedan", month names; Serbian ekavian "vreme", "deca"; Bosnian/Serbian
-"hiljada", "porodica"; Malay "kerana", "bahawa", "Ogos"; Indonesian "karena", "bahwa", "Agustus"). They come from
-the languages' standards, not from the evaluation text. ``marker_hits`` counts, per language, the distinct
-markers in a text; the detector adds them to lingua's evidence inside the group.
+A marker is a word (or a stem, written with a trailing ``*``) whose spelling or choice is the standard of some
+of the languages and not of the others. They come from the languages' standards and reference grammars, not
+from the evaluation text:
+
+- **Serbian (Latin) vs Croatian and Bosnian**: the reflex of the old vowel yat — Serbian is ekavian ("vreme",
+  "mesto", "reč", "deca", "pre", "uvek"), Croatian and Bosnian ijekavian ("vrijeme", "mjesto", "riječ", "djeca",
+  "prije", "uvijek"); only forms where the three differ are listed ("vremena" is the genitive in all three).
+- **Croatian vs Bosnian and Serbian**: Croatian purist and native vocabulary ("tko", "tisuća", "tjedan",
+  "sustav", "tijekom", "obitelj", "znanost", "sveučilište", "milijun", "kemija", month names) against the
+  international or older shared vocabulary of Bosnian and Serbian ("ko", "šta", "hiljada", "sedmica", "sistem",
+  "tokom", "porodica", "nauka", "univerzitet", "milion", "hemija", "januar"), "-irati" loan verbs in Croatian
+  and Bosnian against "-isati"/"-ovati" in Serbian ("organizirati"/"organizovati"), and the da-constructions of
+  Bosnian and Serbian ("da li", "treba da").
+- **Bosnian vs Serbian**: ijekavian forms plus the Bosnian "h" ("historija", "lahko", "hljeb") and "opći"/"općina"
+  against Serbian "opšti"/"opština".
+- **Malay vs Indonesian**: spelling ("kerana"/"karena", "bahawa"/"bahwa", "kesihatan"/"kesehatan",
+  "peribadi"/"pribadi", "tanggungjawab"/"tanggung jawab"), vocabulary ("kerajaan"/"pemerintah", "wang"/"uang",
+  "kereta"/"mobil", "lelaki"/"pria", "jenayah"/"pidana") and month names ("Ogos"/"Agustus").
+
+Words used alike in the pair are left out on purpose (Croatian also says "svako dijete" and "neko vrijeme",
+Indonesian also says "boleh", "mesti" and "jabatan"). ``marker_hits`` counts, per language, the distinct markers
+in a text (inflected forms of one stem count once); the detector adds them to lingua's evidence in the group.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-
-_HR = frozenset({"hr"})
-_BS = frozenset({"bs"})
-_SR = frozenset({"sr"})
-_BS_SR = frozenset({"bs", "sr"})
-_HR_BS = frozenset({"hr", "bs"})
-_MS = frozenset({"ms"})
-_ID = frozenset({"id"})
+from functools import cache, lru_cache
 
 _WORDS: dict[frozenset[str], str] = {
-    _HR: "tko nitko netko nikoga svatko tisuća tisuće tjedan tjedna tjedno sveučilište sveučilišta zrakoplov "
-    "nogomet nogometni veleposlanstvo priopćenje priopćio točno kemija povijest povijesti glazba glazbe vlak "
-    "kruh siječnja veljače ožujka travnja svibnja lipnja srpnja kolovoza rujna listopada studenoga prosinca "
-    "europski europske europska europi tijekom uvjet uvjeti izvješće tvrtka tvrtke postotak znanost kazalište "
-    "tajnik općenito zajamčuje jamči obveza obveze obvezno neovisno neovisan neovisnost podrijetlo odgoj",
-    _BS: "historija historije historijski porijeklo porijekla sedmica sedmice saopćenje saopćio kahva hljeb "
-    "lahko mahala sahat avgusta hemija tačno općenito",
-    _SR: "vreme vremena mesto mesta reč reči deca dece svet sveta lepo cena pesma gde primer razumeti videti "
-    "istorija istorije opšti opšte opštu opšta opština poreklo merama saopštenje saopštio "
-    "bezbednost takođe hleb uslov uslovi deo dve posle "
-    "pre uvek ovde lekar vest vesti reka predsednik sednica odeljenje delo vek nedelje nedelju "
-    "obezbedi obezbeđuje verovati verska uverenja čovek čoveka",
-    _BS_SR: "hiljada hiljade porodica porodice univerzitet univerziteta ambasada fudbal avion ko šta januara "
-    "februara marta aprila juna jula septembra oktobra novembra decembra evropski evropske evropska evropi "
-    "hemija niko nikoga svako obaveza obaveze obavezno nezavisno nezavisan nezavisnost vaspitanje vaspitavanje",
-    _HR_BS: "vrijeme mjesto riječ djeca svijet lijepo cijena pjesma gdje primjer razumjeti vidjeti dio "
-    "poslije prije uvijek ovdje liječnik rijeka predsjednik sjednica odjeljenje djelo vijek čovjek čovjeka "
-    "također",
-    _MS: "kerana bahawa sahaja iaitu kerajaan wang sebarang mana-mana hendaklah sesiapa semasa berkenaan ramai "
-    "perlembagaan kakitangan syarikat kempen polis bandar kereta bilik awam cukai mahkamah pejabat jabatan "
-    "peratus kenyataan tentera cadangan percuma antarabangsa mac ogos lapan memandu daripada "
-    "boleh persendirian mesti kahwin berkahwin perkahwinan memperolehi diperolehi sukan hospital "
-    "universiti televisyen kualiti aktiviti komuniti maklumat isnin khamis jumaat ahad",
-    _ID: "karena bahwa saja yaitu uang pemerintah siapapun apapun namun bisa kantor mobil polisi persen "
-    "pengadilan tentara maret agustus delapan internasional kampanye perusahaan provinsi kabupaten warga "
-    "adanya harus kawin menikah perkawinan tersebut olahraga universitas televisi kualitas aktivitas "
-    "komunitas informasi senin kamis jumat minggu",
+    # --- hr / bs / sr ---------------------------------------------------------------------------------------
+    frozenset({"hr"}): "tko nitko netko nikoga itko svatko tisuća tisuće tisuću tjedan* tjedn* sustav* tijekom "
+    "obitelj* znanost* znanstven* sveučiliš* milijun* kemij* siječ* veljač* ožuj* travanj* travnj* svib* lipanj* "
+    "lipnj* srpanj* srpnj* kolovoz* rujan* rujn* listopad* studen* prosin* europ* povijest* točk* točn* zrakopl* "
+    "zračn* nogomet* veleposlan* priopć* kazališ* glazb* kruh* vlak izvanredn* sudjelov* sudionik* suradn* "
+    "osobn* mirovin* odvjetn* sudac suca sucu kazneni* kazneno gospodarst* gospodarsk* tvornic* izbornik* pisač* "
+    "tisak tiskan* tiskovn* putovnic* spolni* spolno povjerenstv* zastupni* obran* prosvjed* uporab* izobrazb* "
+    "odgoj* kućanst* zemljopis* glede temeljem sukladno čimbeni* nazočn* ovisn* neovisn* obvez* uvjet* izvješć* "
+    "financ* organizir* informir* definir* registrir* kontrolir* konfigurir* koordinir* "
+    "funkcionir* integrir* regulir* pogrešk* knjižnic* zaslon* postavk* računal* zapork* kirurg* dobiven* "
+    "postot*",
+    frozenset({"bs"}): "historij* lahk* mehk* sahat* kahv* hljeb* saopć* obavješt*",
+    frozenset({"sr"}): "vreme mesto mesta mestu mestima reč reči rečju rečnik* deca dece deci decom dete deteta "
+    "detet* svetsk* lepo lep lepa lepe lepi lepš* cena cene ceni cenu cenom cenama pesm* gde primer* razumeti "
+    "razume* videti hte* želeo želela želeli deo delo delu delovi delova delimičn* ceo cela celo celi cele celog "
+    "celokup* beo bela belo beli bele vera vere veru veri verom versk* verova* mera mere meru meri merama merom "
+    "promen* izmen* zamen* primen* sednic* pre posle uvek ovde onde svugde vest vesti vestima mesec* sneg* "
+    "nedelj* ponedelj* sreda sredu srede čovek* reka reke reku uspeh* uspeš* neuspe* nasled* sled* telo tela telu "
+    "telesn* levo levi leva levu dve dvesta ocen* procena procene proceni procenu procenj* zahtev* odeljen* "
+    "uveren* uveri* prover* vredn* vrede vredi usmer* smer* menja* obavešt* izveštaj* izvešt* opšt* uopšte "
+    "saopšt* bezbedn* rešen* reši* rešav* mlek* lek leka lekov* lekar* lečen* leči* peva* pobed* sećanj* seća* "
+    "cvet* leto letnj* sever* vetar vetr* vek veka veku vekov* stoleć* juče istorij* hleb* poreklo sopstven* ostrv* "
+    "dodel* podel* raspodel* prevod prevoda prevodu prevodom prevoz prevoza prevozu predlog predloga predlogu "
+    "pretnj* prelaz prelaza direktorijum* kriterijum*",
+    frozenset({"bs", "sr"}): "ko šta niko nikoga iko hiljad* sedmic* sistem* tokom porodic* nauk* naučn* "
+    "univerzit* milion* hemij* januar* februar* mart marta martu april* jun juna junu jul jula julu avgust* "
+    "septemb* oktob* novemb* decemb* evrop* tačk* tačn* vazduh* vazdušn* fudbal* ambasad* pozoriš* muzik* "
+    "vanredn* učestvov* učesni* saradn* lični lična lično lične ličnog ličnost* penzij* advokat* sudij* krivičn* "
+    "privred* fabrik* štamp* pasoš* poslani* odbran* protest* vaspitanj* domaćinst* geografij* zavisn* "
+    "nezavisn* obavez* uslov* finans* funkcionis* regulis* preduze* organizova* "
+    "informisa* definisa* registrova* kontrolisa* konfigurisa* koordinisa* integrisa* identifikova* dešav* "
+    "desil* fajl* podeša* računar* hirurg* dobijen* procenat procenta",
+    frozenset({"hr", "bs"}): "vrijeme mjest* mjesn* riječ* rječ* djec* dijet* djetet* svijet svijeta svijetu "
+    "svjet* lijep* cijen* cijel* cjel* pjesm* gdje primjer* razumje* razumije* vidje* htje* željel* djel* dijel* "
+    "bijel* bjel* vjer* mjer* promjen* promijen* izmjen* izmijen* zamjen* zamijen* primjen* primijen* sjednic* "
+    "prije poslije uvijek ovdje ondje svugdje vijest* vjest* mjesec* snijeg* nedjelj* ponedjelj* srijed* "
+    "čovjek* rijek* uspje* uspješ* neuspje* naslijed* nasljed* slijed* sljed* tijel* tjelesn* bjež* lijev* "
+    "dvije dvjest* ocjen* ocijen* procjen* procijen* zahtjev* odjel* odjeljen* uvjer* provjer* vrijed* "
+    "usmjer* smjer* mijenj* rješ* riješ* mlijek* lijek* liječ* pjev* pobjed* sjeć* cvijet* cvjet* ljet* "
+    "sjever* vjetar vjetr* vijek* stoljeć* opći opća opće općeg općem općoj općim općih općenit* općin* uopće "
+    "obavijest* jučer dodijel* dodjel* podijel* podjel* raspodjel* raspodijel* prijevod* prijevoz* prijelaz* "
+    "prijedlog* prijetn* direktorij*",
+    # --- ms / id ----------------------------------------------------------------------------------------------
+    frozenset({"ms"}): "kerana bahawa sahaja iaitu kerajaan wang sebarang mana-mana hendaklah sesiapa semasa "
+    "berkenaan ramai perlembagaan kakitangan syarikat kempen polis kereta bilik awam cukai mahkamah pejabat "
+    "peratus kenyataan tentera cadangan percuma antarabangsa ogos memandu daripada persendirian kahwin "
+    "berkahwin perkahwinan memperolehi diperolehi sukan universiti televisyen kualiti aktiviti komuniti "
+    "maklumat isnin khamis jumaat ahad kesihatan sihat peribadi keperibadian tanggungjawab bertanggungjawab "
+    "perkhidmatan lelaki persekitaran jenayah maruah mahupun mengikut berjaya bilangan tarikh menerusi "
+    "pertubuhan perbicaraan dibenarkan saintifik sekiranya penyertaan menyertai pilihan-raya "
+    "kebajikan perisian fail",
+    frozenset({"id"}): "karena bahwa yaitu yakni uang pemerintah pemerintahan siapapun apapun bisa "
+    "kantor mobil polisi persen pengadilan peradilan tentara maret agustus internasional kampanye perusahaan "
+    "provinsi kabupaten adanya kawin menikah perkawinan pernikahan olahraga universitas televisi "
+    "kualitas aktivitas komunitas informasi senin kamis jumat kesehatan sehat pribadi kepribadian pelayanan "
+    "kebijakan pria lingkungan pidana maupun berhasil tanggal memperoleh diperoleh cuma-cuma diperbolehkan "
+    "pasal perserikatan keikutsertaan kesejahteraan perangkat berkas",
 }
+_MODALS = frozenset(["treba", "trebalo", "može", "mogu", "mora", "moraju", "želi", "žele", "želite", "hoće", "hoćete"])
+_FUTURE = frozenset(["ću", "ćeš", "će", "ćemo", "ćete"])
+_APART = frozenset({("tanggung", "jawab"), ("apa", "pun"), ("siapa", "pun"), ("mana", "pun"), ("rumah", "sakit")})
+_HR_BS, _BS_SR, _ID = frozenset({"hr", "bs"}), frozenset({"bs", "sr"}), frozenset({"id"})
+MAX_CHARS = 3000
+"""Markers are looked for in the first this many characters of the (already sampled) text."""
 
-MARKERS: dict[str, frozenset[str]] = {}
-for _languages, _words in _WORDS.items():
-    for _word in _words.split():
-        MARKERS[_word] = MARKERS.get(_word, frozenset()) | _languages
 
+def _phrase(first: str, second: str) -> frozenset[str] | None:
+    """The languages a two-word phrase marks, if any."""
+    if (second == "da" and first in _MODALS) or (first, second) == ("da", "li"):
+        return _BS_SR  # the da-construction of Bosnian and Serbian ("treba da", "da li") for an infinitive
+    if second in _FUTURE and len(first) >= 3 and first[-1] == "t":
+        return _HR_BS  # the future with the clipped infinitive written apart ("bit će"); Serbian "biće"
+    if (first, second) in _APART:
+        return _ID  # Indonesian writes apart what Malay writes as one word ("tanggung jawab")
+    return None
+
+
+def _table() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(exact word -> languages, stem -> languages); a word in two lists belongs to both."""
+    exact: dict[str, frozenset[str]] = {}
+    stems: dict[str, frozenset[str]] = {}
+    for languages, words in _WORDS.items():
+        for word in words.split():
+            table, key = (stems, word[:-1]) if word.endswith("*") else (exact, word)
+            table[key] = table.get(key, frozenset()) | languages
+    return exact, stems
+
+
+EXACT, STEMS = _table()
+_PHRASE_LANGUAGES = _HR_BS | _BS_SR | _ID
+_STEM_LENGTHS = tuple(sorted({len(stem) for stem in STEMS}))
 _TOKEN = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
+
+
+@cache
+def languages_with_markers() -> frozenset[str]:
+    found: set[str] = set()
+    for languages in (*EXACT.values(), *STEMS.values(), _PHRASE_LANGUAGES):
+        found |= languages
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def _marker_of(token: str) -> tuple[str, frozenset[str]] | None:
+    """The marker a token is (its exact form, else its longest listed stem), with its languages."""
+    if token in EXACT:
+        return token, EXACT[token]
+    for length in reversed(_STEM_LENGTHS):
+        if length < len(token) + 1 and token[:length] in STEMS:
+            return token[:length] + "*", STEMS[token[:length]]
+    return None
+
+
+def marker_sets(text: str, among: frozenset[str]) -> Counter[frozenset[str]]:
+    """How many distinct markers ``text`` contains per set of languages (of those touching ``among``)."""
+    found: Counter[frozenset[str]] = Counter()
+    if not among & languages_with_markers():
+        return found
+    tokens = _TOKEN.findall(text[:MAX_CHARS].lower())
+    seen: dict[str, frozenset[str]] = {}
+    for token in set(tokens):
+        marker = _marker_of(token)
+        if marker is not None and marker[1] & among:
+            seen[marker[0]] = marker[1]
+    if among & _PHRASE_LANGUAGES:
+        for first, second in itertools.pairwise(tokens):
+            languages = _phrase(first, second)
+            if languages is not None and languages & among:
+                seen[f"{first} {second}"] = languages
+    found.update(seen.values())
+    return found
 
 
 def marker_hits(text: str, among: frozenset[str]) -> Counter[str]:
     """Per language of ``among``: how many distinct markers of it ``text`` contains."""
-    seen = {token for token in (match.group().lower() for match in _TOKEN.finditer(text)) if token in MARKERS}
     hits: Counter[str] = Counter()
-    for token in seen:
-        for language in MARKERS[token] & among:
-            hits[language] += 1
+    for languages, count in marker_sets(text, among).items():
+        for language in languages & among:
+            hits[language] += count
     return hits
