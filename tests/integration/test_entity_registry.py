@@ -27,7 +27,9 @@ def _entity(name: str, kind: EntityType = PER, *mentions: str) -> Entity:
 
 
 def _names(registry: EntityRegistry, *entities: Entity) -> list[str]:
-    return [e.name for e in registry.resolve(Analysis(list(entities)), "en").entities]
+    """The names of the resolved entities, each article also naming the Kremlin (the shared context)."""
+    article = Analysis([*entities, _entity("Kreml", ORG)])
+    return [e.name for e in registry.resolve(article, "en").entities if e.name != "Kreml"]
 
 
 def _worker(settings: Settings, name: str) -> tuple[ReplicatedMap, EntityRegistry]:

@@ -45,35 +45,55 @@ def names(reg: EntityRegistry, *entities: Entity, language: str = "en") -> list[
     return [e.name for e in reg.resolve(Analysis(list(entities)), language).entities]
 
 
-def test_a_surname_gets_the_one_known_full_name() -> None:
+IRAQ = entity("Irak", LOC)
+RUSSIA = entity("Kreml", ORG)
+
+
+def test_a_surname_gets_the_one_known_full_name_in_context() -> None:
     reg = registry()
-    names(reg, entity("George W. Bush"))
-    assert names(reg, entity("Bush")) == ["George W. Bush"]
+    names(reg, entity("George W. Bush"), IRAQ)
+    assert names(reg, entity("Bush"), IRAQ) == ["George W. Bush", "Irak"]
     assert names(reg, entity("George W Bush")) == ["George W. Bush"]  # punctuation variant: the same entity
 
 
-def test_two_full_names_with_that_surname_leave_it_as_it_is() -> None:
+def test_a_surname_without_shared_context_stays() -> None:
     reg = registry()
-    names(reg, entity("George W. Bush"), entity("George H. W. Bush"))
-    assert names(reg, entity("Bush")) == ["Bush"]
-    assert names(reg, entity("W. Bush")) == ["W. Bush"]  # part of both
-    assert names(reg, entity("H. W. Bush")) == ["George H. W. Bush"]  # part of one only
+    names(reg, entity("Julia Roberts"), entity("Hollywood", LOC))
+    assert names(reg, entity("Roberts"), entity("Six Nations", ORG)) == ["Roberts", "Six Nations"]
+    assert names(reg, entity("Roberts")) == ["Roberts"]
+
+
+def test_two_full_names_in_context_leave_it_as_it_is() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"), entity("George H. W. Bush"), IRAQ)
+    assert names(reg, entity("Bush"), IRAQ) == ["Bush", "Irak"]
+    assert names(reg, entity("W. Bush"), IRAQ) == ["W. Bush", "Irak"]  # part of both
+    assert names(reg, entity("H. W. Bush"), IRAQ) == ["George H. W. Bush", "Irak"]  # part of one only
+
+
+def test_the_context_picks_one_of_two_full_names() -> None:
+    reg = registry()
+    names(reg, entity("George W. Bush"), IRAQ)
+    names(reg, entity("George H. W. Bush"), entity("Kuwait", LOC))
+    assert names(reg, entity("Bush"), IRAQ) == ["George W. Bush", "Irak"]
+    assert names(reg, entity("Bush"), entity("Kuwait", LOC)) == ["George H. W. Bush", "Kuwait"]
+    assert names(reg, entity("Bush"), IRAQ, entity("Kuwait", LOC)) == ["Bush", "Irak", "Kuwait"]
 
 
 def test_leading_words_of_a_full_name_need_two_words() -> None:
     reg = registry()
-    names(reg, entity("Kim Jong Un"))
-    assert names(reg, entity("Kim Jong")) == ["Kim Jong Un"]
-    assert names(reg, entity("Kim")) == ["Kim"]  # one word that is not the surname: too weak
+    names(reg, entity("Kim Jong Un"), RUSSIA)
+    assert names(reg, entity("Kim Jong"), RUSSIA)[0] == "Kim Jong Un"
+    assert names(reg, entity("Kim"), RUSSIA)[0] == "Kim"  # one word that is not the surname: too weak
 
 
 def test_partials_match_whole_words_of_the_same_type_only() -> None:
     reg = registry()
-    names(reg, entity("George W. Bush"), entity("Deutsche Bank", ORG))
-    assert names(reg, entity("Bus")) == ["Bus"]
-    assert names(reg, entity("Laura Bush")) == ["Laura Bush"]  # another person, not a part
-    assert names(reg, entity("Bush", ORG)) == ["Bush"]  # organisations are not persons
-    assert names(reg, entity("Bank", ORG)) == ["Bank"]  # no partial rule for organisations
+    names(reg, entity("George W. Bush"), entity("Deutsche Bank", ORG), IRAQ)
+    assert names(reg, entity("Bus"), IRAQ)[0] == "Bus"
+    assert names(reg, entity("Laura Bush"), IRAQ)[0] == "Laura Bush"  # another person, not a part
+    assert names(reg, entity("Bush", ORG), IRAQ)[0] == "Bush"  # organisations are not persons
+    assert names(reg, entity("Bank", ORG), IRAQ)[0] == "Bank"  # no partial rule for organisations
 
 
 def test_one_word_persons_are_not_learned() -> None:
@@ -81,8 +101,8 @@ def test_one_word_persons_are_not_learned() -> None:
     reg = registry(store)
     names(reg, entity("Bush"))
     assert store == {}
-    names(reg, entity("George W. Bush"))
-    assert names(reg, entity("Bush")) == ["George W. Bush"]
+    names(reg, entity("George W. Bush"), IRAQ)
+    assert names(reg, entity("Bush"), IRAQ)[0] == "George W. Bush"
 
 
 def test_an_organisations_abbreviation_becomes_its_alias() -> None:
@@ -102,16 +122,17 @@ def test_an_alias_of_two_organisations_is_ambiguous() -> None:
 
 def test_full_and_partial_in_one_article_become_one_entity() -> None:
     reg = registry()
-    names(reg, entity("George W. Bush"))
-    result = reg.resolve(Analysis([entity("George W. Bush"), entity("Bush", PER, "Bush", "Bush")]), "en").entities
-    assert [(e.name, e.count, len(e.mentions)) for e in result] == [("George W. Bush", 3, 3)]
+    names(reg, entity("George W. Bush"), IRAQ)
+    article = Analysis([entity("George W. Bush"), entity("Bush", PER, "Bush", "Bush"), IRAQ])
+    result = reg.resolve(article, "en").entities
+    assert [(e.name, e.count, len(e.mentions)) for e in result] == [("George W. Bush", 3, 3), ("Irak", 1, 1)]
 
 
 def test_the_setting_turns_it_off() -> None:
     store: dict[str, str] = {}
     reg = registry(store, entity_registry=False)
-    names(reg, entity("George W. Bush"))
-    assert names(reg, entity("Bush")) == ["Bush"]
+    names(reg, entity("George W. Bush"), IRAQ)
+    assert names(reg, entity("Bush"), IRAQ) == ["Bush", "Irak"]
     assert store == {}
 
 
@@ -126,6 +147,8 @@ def test_records_are_json_with_decayed_use_counts() -> None:
     assert record["n"] == "Angela Merkel"
     assert record["u"] == pytest.approx(1.5)
     assert record["s"] == clock.now
+    names(reg, entity("Angela Merkel"), entity("CDU", ORG), entity("Berlin", LOC))
+    assert json.loads(store[entity_key(PER, "angela merkel")])["c"] == ["berlin", "cdu"]
 
 
 def test_eviction_keeps_the_most_used_recent_entities() -> None:
@@ -148,10 +171,10 @@ def test_eviction_keeps_the_most_used_recent_entities() -> None:
 def test_a_second_registry_on_the_same_store_sees_the_first_ones_entities() -> None:
     store: dict[str, str] = {}
     first, second = registry(store), registry(store)
-    assert names(second, entity("Putin")) == ["Putin"]
-    names(first, entity("Wladimir Putin"))
-    second._index.built = 0.0  # as after REFRESH_S
-    assert names(second, entity("Putin")) == ["Wladimir Putin"]
+    assert names(second, entity("Putin"), RUSSIA)[0] == "Putin"
+    names(first, entity("Wladimir Putin"), RUSSIA)
+    second._index.built = 0.0  # as after REFRESH_MIN_S
+    assert names(second, entity("Putin"), RUSSIA)[0] == "Wladimir Putin"
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +188,8 @@ def gaz() -> Gazetteer:
         ("en", ["US", "USA", "America", "United States"], "United States"),
         ("de", ["USA", "Vereinigte Staaten", "Vereinigten Staaten", "Amerika"], "Vereinigte Staaten"),
         ("en", ["UK", "Britain"], "United Kingdom"),
+        ("en", ["Turkey", "Türkei"], "Turkey"),  # CLDR's alt="variant", not "Türkiye"
+        ("de", ["Turkey", "Türkei"], "Türkei"),
         ("de", ["Nordkorea"], "Nordkorea"),
         ("fr", ["USA"], "États-Unis"),
     ],

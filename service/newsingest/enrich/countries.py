@@ -22,6 +22,11 @@ from newsingest.enrich.folding import fold
 from newsingest.models import Entity, EntityType, Place
 
 FALLBACK_LANGUAGE = "en"
+VARIANTS: dict[str, dict[str, str]] = {
+    "en": {"TR": "Turkey", "CZ": "Czech Republic", "CI": "Ivory Coast", "TL": "East Timor"},
+}
+"""CLDR's ``alt="variant"`` territory names that news use instead of the standard name ("Turkey", not
+"Türkiye"); babel's locale data leaves the alternates out, so the few plain-name ones are listed here."""
 
 
 @lru_cache(maxsize=256)
@@ -36,6 +41,9 @@ def _territories(language: str) -> dict[str, str]:
 def country_name(code: str, language: str) -> str | None:
     """CLDR's name of the ISO 3166-1 alpha-2 ``code`` in ``language`` (English when CLDR has none)."""
     code = code.upper()
+    variant = VARIANTS.get(language, {}).get(code)
+    if variant:
+        return variant
     return _territories(language or FALLBACK_LANGUAGE).get(code) or _territories(FALLBACK_LANGUAGE).get(code)
 
 

@@ -13,10 +13,12 @@ enrich/normalise.py), in this order; the first rule that gives exactly one entit
 
 1. the name is a registered entity of the same type (any case/diacritics/punctuation variant) -> its name;
 2. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity;
-3. persons only: the name is part of exactly one registered full name -- its words a contiguous run of the
-   full name's words that ends with the surname, or at least two of them ("Bush" -> "George W. Bush",
-   "Kim Jong" -> "Kim Jong Un"). Two or more full names ("George W. Bush", "George H. W. Bush") make it
-   ambiguous: the name stays as it is. Organisations get no partial rule ("Bank" is not "Deutsche Bank").
+3. persons only: the name is part of exactly one registered full name *in context* -- its words a contiguous
+   run of the full name's words that ends with the surname, or at least two of them ("Bush" -> "George W.
+   Bush", "Kim Jong" -> "Kim Jong Un"), and the article names another person, organisation or place the full
+   name was mentioned with before (its context: the latest ``CONTEXT_MAX`` such names). "Roberts" in a rugby
+   report is not "Julia Roberts"; "Bush" with two full names in context ("George W. Bush", "George H. W.
+   Bush") is ambiguous and stays as it is. Organisations get no partial rule ("Bank" is not "Deutsche Bank").
 
 Learning, after resolution: every person of two or more words and every organisation is recorded (or its
 use count raised); an organisation's acronym-like mentions ("IAEA" folded into "Internationale
@@ -40,7 +42,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -54,6 +56,9 @@ log = get_logger(__name__)
 
 REGISTERED_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
 MAX_ALIASES = 8
+CONTEXT_MAX = 24
+"""Names kept as an entity's context (the latest articles' other persons, organisations and places)."""
+CONTEXT_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION)
 EVICT_SLACK = 0.05
 """Eviction runs when the registry holds more than ``max * (1 + EVICT_SLACK)`` entities."""
 REFRESH_S = 10.0
@@ -62,6 +67,7 @@ REFRESH_MIN_S = 1.0
 """Least time between two rebuilds of the word index (other workers' writes change the store's size)."""
 _ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,9}$")
 _PREFIX = "e|"
+_NO_ALIASES = '"a":[]'
 
 
 @dataclass
@@ -70,17 +76,18 @@ class Record:
     aliases: list[str] = field(default_factory=list)
     uses: float = 0.0
     seen: float = 0.0
+    context: list[str] = field(default_factory=list)  # folded names it was mentioned with, latest first
 
     def dump(self) -> str:
-        return json.dumps({"n": self.name, "a": self.aliases, "u": round(self.uses, 4), "s": round(self.seen, 1)},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps({"n": self.name, "a": self.aliases, "u": round(self.uses, 4), "s": round(self.seen, 1),
+                           "c": self.context}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def load(cls, value: str) -> Record | None:
         try:
             data = json.loads(value)
             return cls(str(data["n"]), [str(a) for a in data.get("a", [])], float(data.get("u", 0)),
-                       float(data.get("s", 0)))
+                       float(data.get("s", 0)), [str(c) for c in data.get("c", [])])
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -102,6 +109,10 @@ def _parse_key(key: str) -> tuple[EntityType, tuple[str, ...]] | None:
         return None
 
 
+def _context_names(entities: Iterable[Entity]) -> set[str]:
+    return {fold(e.name) for e in entities if e.type in CONTEXT_TYPES}
+
+
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     """``part`` is a proper contiguous run of ``words`` ending at the last word, or one of two or more words."""
     n = len(part)
@@ -111,39 +122,57 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
 
 
 class _Index:
-    """Local lookup structures derived from the store: word -> entity keys, alias -> entity keys."""
+    """Local lookup structures derived from the store: word -> entity keys, alias -> entity keys, and the
+    records (raw values, parsed on first use: a record without aliases needs no parsing to be indexed)."""
 
     def __init__(self) -> None:
         self.words: dict[tuple[EntityType, str], set[str]] = defaultdict(set)
         self.aliases: dict[tuple[EntityType, str], set[str]] = defaultdict(set)
-        self.records: dict[str, tuple[str, Record]] = {}  # key -> (raw value, parsed record)
+        self.raw: dict[str, str] = {}
+        self._parsed: dict[str, Record] = {}
         self.size = -1
-        self.built = 0.0
+        self.built = self.compared = 0.0
 
-    def add(self, key: str, raw: str, record: Record) -> None:
+    def record(self, key: str) -> Record | None:
+        record = self._parsed.get(key)
+        if record is None and key in self.raw:
+            record = Record.load(self.raw[key])
+            if record is not None:
+                self._parsed[key] = record
+        return record
+
+    def add(self, key: str, raw: str, record: Record | None = None) -> None:
         parsed = _parse_key(key)
         if parsed is None:
             return
         kind, words = parsed
-        old = self.records.get(key)
-        if old is not None:
-            for alias in old[1].aliases:
-                self.aliases[(kind, fold(alias))].discard(key)
-        self.records[key] = (raw, record)
+        if key in self.raw:
+            self._drop_aliases(kind, key)
+        self.raw[key] = raw
+        self._parsed.pop(key, None)
+        if record is not None:
+            self._parsed[key] = record
         for word in words:
             self.words[(kind, word)].add(key)
-        for alias in record.aliases:
-            self.aliases[(kind, fold(alias))].add(key)
+        if _NO_ALIASES not in raw:
+            for alias in (self.record(key) or Record("")).aliases:
+                self.aliases[(kind, fold(alias))].add(key)
 
     def remove(self, key: str) -> None:
-        parsed, old = _parse_key(key), self.records.pop(key, None)
-        if parsed is None or old is None:
+        parsed = _parse_key(key)
+        if parsed is None or key not in self.raw:
             return
         kind, words = parsed
+        self._drop_aliases(kind, key)
+        del self.raw[key]
+        self._parsed.pop(key, None)
         for word in words:
             self.words[(kind, word)].discard(key)
-        for alias in old[1].aliases:
-            self.aliases[(kind, fold(alias))].discard(key)
+
+    def _drop_aliases(self, kind: EntityType, key: str) -> None:
+        if _NO_ALIASES not in self.raw[key]:
+            for alias in (self.record(key) or Record("")).aliases:
+                self.aliases[(kind, fold(alias))].discard(key)
 
 
 class _Analysed(Protocol):
@@ -184,18 +213,19 @@ class EntityRegistry:
         return dataclasses.replace(analysis, entities=entities, places=places)  # type: ignore[type-var]
 
     # --- resolution -------------------------------------------------------------------------------------
-    def canonical(self, entity_type: EntityType, name: str) -> str | None:
-        """The registered name ``name`` stands for, or None (unknown or ambiguous)."""
+    def canonical(self, entity_type: EntityType, name: str, context: Set[str] = frozenset()) -> str | None:
+        """The registered name ``name`` stands for, or None (unknown or ambiguous). ``context``: the folded names
+        of the article's other entities (a partial name needs one of them in its full name's context)."""
         if entity_type not in REGISTERED_TYPES:
             return None
         self._refresh()
         key = entity_key(entity_type, name)
-        if key in self._index.records:
-            return self._index.records[key][1].name
+        if key in self._index.raw:
+            return self._name(key)
         folded = fold(name)
-        owners = self._index.aliases.get((entity_type, folded), set()) & self._index.records.keys()
+        owners = self._index.aliases.get((entity_type, folded), set()) & self._index.raw.keys()
         if len(owners) == 1:
-            return self._index.records[next(iter(owners))][1].name
+            return self._name(next(iter(owners)))
         if owners or entity_type is not EntityType.PERSON:
             return None
         part = tuple(folded.split())
@@ -203,14 +233,20 @@ class EntityRegistry:
             return None
         candidates = set.intersection(*(self._index.words.get((entity_type, word), set()) for word in part))
         matches = [k for k in candidates if (p := _parse_key(k)) is not None and _contains(p[1], part)]
-        if len(matches) == 1:
-            return self._index.records[matches[0]][1].name
+        in_context = [k for k in matches if not context.isdisjoint(getattr(self._index.record(k), "context", ()))]
+        if len(in_context) == 1:
+            return self._name(in_context[0])
         return None
+
+    def _name(self, key: str) -> str | None:
+        record = self._index.record(key)
+        return record.name if record is not None else None
 
     def resolve_entities(self, entities: Sequence[Entity]) -> list[Entity]:
         resolved = []
+        context = _context_names(entities)
         for entity in entities:
-            name = self.canonical(entity.type, entity.name)
+            name = self.canonical(entity.type, entity.name, context - {fold(entity.name)})
             resolved.append(entity if name is None or name == entity.name else entity.model_copy(update={"name": name}))
         return merge_same_name(resolved)
 
@@ -218,6 +254,8 @@ class EntityRegistry:
     def learn(self, entities: Iterable[Entity]) -> None:
         now = self.clock()
         changed = False
+        entities = list(entities)
+        context = _context_names(entities)
         for entity in entities:
             if entity.type not in REGISTERED_TYPES:
                 continue
@@ -226,11 +264,13 @@ class EntityRegistry:
             key = entity_key(entity.type, entity.name)
             if not key[len(_PREFIX) + len(entity.type.value) + 1:]:
                 continue
-            current = self._index.records.get(key)
-            record = dataclasses.replace(current[1], aliases=list(current[1].aliases)) if current else Record(
-                entity.name)
+            current = self._index.record(key)
+            record = dataclasses.replace(current, aliases=list(current.aliases)) if current else Record(entity.name)
             record.uses = record.decayed(now, self.half_life_s) + 1.0
             record.seen = now
+            own = fold(entity.name)
+            fresh = sorted(context - {own})
+            record.context = [*fresh, *(c for c in record.context if c not in context)][:CONTEXT_MAX]
             if entity.type is EntityType.ORGANISATION:
                 self._learn_aliases(record, entity)
             raw = record.dump()
@@ -239,7 +279,7 @@ class EntityRegistry:
             changed = True
         if changed:
             self._index.size = len(self.store)
-            if len(self._index.records) > self.max_entities * (1 + EVICT_SLACK):
+            if len(self._index.raw) > self.max_entities * (1 + EVICT_SLACK):
                 self.evict()
             self._schedule_flush()
 
@@ -257,33 +297,37 @@ class EntityRegistry:
     def evict(self) -> int:
         """Delete the entities with the lowest decayed use count down to ``max_entities``; returns how many."""
         now = self.clock()
-        ranked = sorted(self._index.records.items(), key=lambda item: item[1][1].decayed(now, self.half_life_s))
+        def score(key: str) -> float:
+            record = self._index.record(key)
+            return record.decayed(now, self.half_life_s) if record is not None else 0.0
+
+        ranked = sorted(self._index.raw, key=score)
         excess = len(ranked) - self.max_entities
-        for key, _ in ranked[:max(0, excess)]:
+        for key in ranked[:max(0, excess)]:
             self.store.pop(key, None)
             self._index.remove(key)
         if excess > 0:
-            log.info("entity registry evicted", evicted=excess, kept=len(self._index.records))
+            log.info("entity registry evicted", evicted=excess, kept=len(self._index.raw))
         self._index.size = len(self.store)
         return max(0, excess)
 
     # --- keeping the local index in step with the shared store --------------------------------------------
     def _refresh(self) -> None:
-        now = time.monotonic()
-        since = now - self._index.built
-        if since < REFRESH_S and (len(self.store) == self._index.size or since < REFRESH_MIN_S):
+        """Follow the shared store: new and deleted keys when its size changed (at most every REFRESH_MIN_S),
+        every value (aliases another worker added to an entity this one knows) every REFRESH_S."""
+        now, index = time.monotonic(), self._index
+        full = now - index.compared >= REFRESH_S
+        if not full and (len(self.store) == index.size or now - index.built < REFRESH_MIN_S):
             return
-        index = self._index
-        seen = set()
-        for key, raw in list(self.store.items()):
-            seen.add(key)
-            cached = index.records.get(key)
-            if cached is not None and cached[0] == raw:
-                continue
-            record = Record.load(raw)
-            if record is not None:
-                index.add(key, raw, record)
-        for key in [k for k in index.records if k not in seen]:
+        if full:
+            for key, raw in list(self.store.items()):
+                if index.raw.get(key) != raw:
+                    index.add(key, raw)
+            index.compared = now
+        keys = set(self.store.keys())
+        for key in keys - index.raw.keys():
+            index.add(key, self.store[key])
+        for key in index.raw.keys() - keys:
             index.remove(key)
         index.size, index.built = len(self.store), now
 
