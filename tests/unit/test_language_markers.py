@@ -42,7 +42,20 @@ SL = (
     "Vlada je v torek sporočila, da bo mesto prihodnje leto dobilo nov sistem podpore družinam. Minister je "
     "dejal, da gre za tisoč družin, ki so pred dvema letoma ostale brez doma, in da cena ne bo višja."
 )
+NB = (
+    "Regjeringen sier at den nye ordningen ikke blir tilgjengelig før etter sommeren. Hva det betyr for de "
+    "ansatte, er fortsatt uklart, og noen frykter at de må vente enda lenger."
+)
+NN = (
+    "Regjeringa seier at den nye ordninga ikkje blir tilgjengeleg før etter sommaren. Kva det betyr for dei "
+    "tilsette, er framleis uklart, og nokon fryktar at dei må vente enno lenger."
+)
+DA = (
+    "Regeringen siger, at den nye ordning ikke bliver tilgængelig før efter sommeren. Hvad det betyder for de "
+    "ansatte, er stadig uklart, og nogle frygter, at de må vente endnu længere."
+)
 SERBO_CROATIAN = frozenset({"hr", "bs", "sr"})
+NORWEGIAN_DANISH = frozenset({"nb", "nn", "da"})
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +67,27 @@ def detector() -> LanguageDetector:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [(HR, "hr"), (BS, "bs"), (SR_LATIN, "sr"), (SR_CYRILLIC, "sr"), (MS, "ms"), (ID, "id"), (SL, "sl")],
-)
-def test_weak_pairs_are_told_apart_by_markers(detector: LanguageDetector, text: str, code: str) -> None:
+    [(HR, "hr"), (BS, "bs"), (SR_LATIN, "sr"), (SR_CYRILLIC, "sr"), (MS, "ms"), (ID, "id"), (SL, "sl"),
+     (NB, "nb"), (NN, "nn"), (DA, "da")],
+)  # fmt: skip
+def test_marked_groups_are_told_apart(detector: LanguageDetector, text: str, code: str) -> None:
     assert detector.detect(text).code == code
+
+
+@pytest.mark.parametrize(("text", "code"), [(NB, "nb"), (NN, "nn"), (DA, "da")])
+def test_norwegian_and_danish_markers(text: str, code: str) -> None:
+    hits = marker_hits(text, NORWEGIAN_DANISH)
+    assert hits[code] > max(hits[other] for other in NORWEGIAN_DANISH - {code}), hits
+    assert marker_hits("tilgjengeleg", NORWEGIAN_DANISH) == {"nn": 1}  # the Nynorsk adjective suffix
+    assert marker_hits("tilgjengelig", NORWEGIAN_DANISH) == {"nb": 1, "da": 1}
+
+
+def test_markers_correct_lingua_inside_norwegian_and_danish(
+    detector: LanguageDetector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # lingua sure of Bokmål on a Nynorsk text: the markers (ikkje, kva, dei, nokon, enno, -leg) win
+    monkeypatch.setattr(detector.second, "scores", lambda text, among=None: {"nb": 0.99, "nn": 0.01})
+    assert detector.detect(NN).code == "nn"
 
 
 def test_serbo_croatian_markers_follow_the_standards() -> None:
@@ -85,7 +115,7 @@ def test_phrases_are_markers() -> None:
 def test_words_used_alike_are_no_markers() -> None:
     assert marker_hits("svako dijete neko vrijeme", SERBO_CROATIAN) == {"hr": 2, "bs": 2}  # only the ijekavian
     assert marker_hits("boleh mesti jabatan namun", frozenset({"ms", "id"})) == {}
-    assert marker_hits(HR, frozenset({"sl", "cs"})) == {}  # no markers outside the weak pairs
+    assert marker_hits(HR, frozenset({"sl", "cs"})) == {}  # no markers outside the marked blocks
 
 
 def test_without_markers_lingua_breaks_the_tie_inside_the_pair(

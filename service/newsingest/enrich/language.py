@@ -50,8 +50,12 @@ MARKER_WEIGHT = 1.0
 WEAK_LINGUA_WEIGHT = 0.2
 """Weight of lingua's log-confidence inside a weak pair, where its models are known to be unreliable (measured in
 docs/language-eval.md: Bosnian read as Croatian, Indonesian as Malay): it only breaks ties between markers."""
-WEAK_PAIRS: tuple[frozenset[str], ...] = (frozenset({"hr", "bs", "sr"}), frozenset({"ms", "id"}))
-"""Pairs decided by lexical markers (``language_markers``) rather than by lingua; Serbian only on Latin text."""
+MARKED_BLOCKS: dict[frozenset[str], float] = {
+    frozenset({"hr", "bs", "sr"}): WEAK_LINGUA_WEIGHT,  # Serbian only on Latin text
+    frozenset({"ms", "id"}): WEAK_LINGUA_WEIGHT,
+    frozenset({"nb", "nn", "da"}): LINGUA_WEIGHT,
+}
+"""Languages decided together by lingua and lexical markers (``language_markers``), with lingua's weight inside."""
 PRIOR_WEIGHT = math.log(4)
 """Log-evidence of the file's declared language inside a confusable group (lingua at 80:20 still overrules it)."""
 _lock = threading.Lock()
@@ -184,8 +188,8 @@ class LanguageDetector:
     def _within(self, text: str, group: frozenset[str], scores: dict[str, float], hint: str | None) -> LanguageResult:
         """Decide inside a confusable group: lingua's scores, lexical markers and the declared language.
 
-        First lingua (and the declared language) pick among the group, with each weak pair (``WEAK_PAIRS``) as
-        one block; inside a weak pair lingua's scores only break ties and the lexical markers decide."""
+        First lingua (and the declared language) pick among the group, with each marked block (``MARKED_BLOCKS``) as
+        one; inside it lexical markers add their evidence (in the weak pairs lingua only breaks their ties)."""
         scores = {code: scores.get(code, 0.0) for code in group}
         latin = not _cyrillic(text)
         blocks = _blocks(group, latin)
@@ -207,8 +211,9 @@ class LanguageDetector:
             # its neighbours, so Serbian gets half their best score and the markers (ekavian forms) decide.
             inside["sr"] = 0.5 * max(score for code, score in inside.items() if code != "sr")
         hits = marker_hits(text, best_block)
+        weight = next(value for block, value in MARKED_BLOCKS.items() if best_block <= block)
         evidence = {
-            code: WEAK_LINGUA_WEIGHT * math.log(score + 0.01)
+            code: weight * math.log(score + 0.01)
             + MARKER_WEIGHT * hits[code]
             + (PRIOR_WEIGHT if hint and compatible(hint, code) else 0.0)
             for code, score in inside.items()
@@ -264,10 +269,10 @@ def _cyrillic(text: str, probe: int = 400) -> bool:
 
 
 def _blocks(group: frozenset[str], latin: bool) -> list[frozenset[str]]:
-    """The group's languages, with the members of each weak pair in it joined into one block."""
+    """The group's languages, with the members of each marked block in it joined into one block."""
     blocks: list[frozenset[str]] = []
     left = set(group)
-    for pair in WEAK_PAIRS:
+    for pair in MARKED_BLOCKS:
         members = pair & left
         if len(members) >= 2 and (latin or "sr" not in members):
             blocks.append(frozenset(members))

@@ -89,7 +89,21 @@ _WORDS: dict[frozenset[str], str] = {
     "kualitas aktivitas komunitas informasi senin kamis jumat kesehatan sehat pribadi kepribadian pelayanan "
     "kebijakan pria lingkungan pidana maupun berhasil tanggal memperoleh diperoleh cuma-cuma diperbolehkan "
     "pasal perserikatan keikutsertaan kesejahteraan perangkat berkas",
+    # --- nb / nn / da -----------------------------------------------------------------------------------------
+    frozenset({"nn"}): "ikkje eg kva korleis kvifor kvar kven berre frå vere mykje noko nokon nokre ein eit dei "
+    "desse vart vert seinare heile sjølv då saman òg høve gong enno fleire medan sidan utan hjå ho difor heilt "
+    "gjere kjem gjekk fekk endra",
+    frozenset({"nb", "da"}): "ikke jeg hvordan hvorfor hvor hvem bare fra være en et de disse senere hele selv "
+    "sammen gang flere mens siden hos hun derfor da kommer komme",
+    frozenset({"nb"}): "hva mye noe noen ble uten ennå gikk fikk endret gjøre nå",
+    frozenset({"nb", "nn"}): "av etter meg deg seg ut inn opp mellom spørsmål hjelp slik vår våre",
+    frozenset({"da"}): "hvad noget nogen nogle uden bliver blev efter af nu mig dig sig ud ind mellem gøre øje "
+    "spørgsmål hjælp sådan endnu ændre* vores hvilke gik fik",
 }
+_SUFFIXES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("lig", "lige", "ligt"), frozenset({"nb", "da"})),  # Bokmål and Danish adjectives ("tilgjengelig")
+    (("leg", "lege", "legt"), frozenset({"nn"})),  # their Nynorsk form ("tilgjengeleg")
+)
 _MODALS = frozenset(["treba", "trebalo", "može", "mogu", "mora", "moraju", "želi", "žele", "želite", "hoće", "hoćete"])
 _FUTURE = frozenset(["ću", "ćeš", "će", "ćemo", "ćete"])
 _APART = frozenset({("tanggung", "jawab"), ("apa", "pun"), ("siapa", "pun"), ("mana", "pun"), ("rumah", "sakit")})
@@ -129,7 +143,7 @@ _TOKEN = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
 @cache
 def languages_with_markers() -> frozenset[str]:
     found: set[str] = set()
-    for languages in (*EXACT.values(), *STEMS.values(), _PHRASE_LANGUAGES):
+    for languages in (*EXACT.values(), *STEMS.values(), _PHRASE_LANGUAGES, *(pair[1] for pair in _SUFFIXES)):
         found |= languages
     return frozenset(found)
 
@@ -142,6 +156,9 @@ def _marker_of(token: str) -> tuple[str, frozenset[str]] | None:
     for length in reversed(_STEM_LENGTHS):
         if length < len(token) + 1 and token[:length] in STEMS:
             return token[:length] + "*", STEMS[token[:length]]
+    for suffixes, languages in _SUFFIXES:
+        if len(token) >= 6 and token.endswith(suffixes):
+            return "-" + suffixes[0], languages
     return None
 
 
