@@ -51,3 +51,11 @@ def test_trim_edges(span: str, person: bool, expected: str) -> None:
     start = text.index(span)
     a, b = trim_edges(text, start, start + len(span), person=person)
     assert text[a:b] == expected
+
+
+def test_a_particle_is_never_split_off_the_name_it_begins() -> None:
+    body = "Vor der Zentrale in La Defense bei Paris, dann nach Den Haag."
+    spans = [("La Defense", LOC), ("Paris", LOC), ("Den Haag", LOC)]
+    known = {"La", "Defense", "Paris", "Den", "Haag"}.__contains__
+    names = {e.name for e in normalise_entities([("body", body, mentions(body, spans))], language="de", known=known)}
+    assert names == {"La Defense", "Paris", "Den Haag"}

@@ -17,7 +17,7 @@ from typing import Literal
 
 from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.base import RawMention
-from newsingest.enrich.spans import cuts_off_modifier, trim_edges
+from newsingest.enrich.spans import cuts_off_modifier, is_particle, trim_edges
 from newsingest.models import EntityType
 
 Field = Literal["title", "body"]
@@ -194,7 +194,8 @@ def split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) -
                 else:
                     segments.append((i, i + 1, None))
                 i += 1
-        if not any(kind is not None for _, _, kind in segments) or cuts_off_modifier(segments):
+        lone_particle = any(j - i == 1 and is_particle(words[i]) for i, j, _ in segments)
+        if not any(kind is not None for _, _, kind in segments) or cuts_off_modifier(segments) or lone_particle:
             result.append(m)
             continue
         for i, j, kind in segments:

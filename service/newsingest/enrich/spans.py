@@ -60,6 +60,17 @@ _TIME_WORDS = {
 }  # fmt: skip
 _CAPITAL_ARTICLES = {"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "A", "An"}
 _WORD = re.compile(r"\S+")
+# articles and particles that begin names in many languages ("La Défense", "Den Haag", "El Salvador", "San
+# Marino", "Le Mans"): never a name on their own, so a span is not split after one of them
+_NAME_PARTICLES = {
+    "la", "le", "les", "l", "el", "los", "las", "il", "lo", "al", "de", "del", "da", "di", "du", "des", "der",
+    "die", "das", "den", "the", "van", "von", "san", "santa", "santo", "sao", "st", "ste", "saint", "sankt", "ad",
+}  # fmt: skip
+
+
+def is_particle(word: str) -> bool:
+    """An article or particle that begins names ("La", "Den", "San", "St."), never a name by itself."""
+    return word.casefold().rstrip(".") in _NAME_PARTICLES
 
 
 def trim_edges(text: str, start: int, end: int, *, person: bool) -> tuple[int, int]:
