@@ -211,3 +211,11 @@ def test_one_word_modifier_is_never_cut_off_the_name_it_precedes() -> None:
     assert {"Wiener Neustadt", "Sankt Paris", "Nordkorea", "Russland"} <= set(entities)
     assert "Wiener" not in entities
     assert "Sankt" not in entities
+
+
+def test_names_joined_by_an_ampersand_are_one_name_and_nobility_titles_go() -> None:
+    body = "Serbia & Montenegro and Marks & Spencer, said Baroness Betty Boothroyd. Boothroyd and Serbia agreed."
+    spans = [("Serbia", LOC), ("Montenegro", LOC), ("Marks", ORG), ("Spencer", ORG), ("Baroness Betty Boothroyd", PER),
+             ("Boothroyd", PER), ("Serbia", LOC)]  # fmt: skip
+    names = {e.name: e.count for e in run(body, spans, language="en")}
+    assert names == {"Serbia & Montenegro": 1, "Marks & Spencer": 1, "Betty Boothroyd": 2, "Serbia": 1}

@@ -38,7 +38,7 @@ TITLES = {
     "sen", "rep", "representative", "congressman", "congresswoman", "mayor", "judge", "justice", "cardinal",
     "bishop", "reverend", "rev", "gen", "col", "capt", "captain", "lt", "sgt", "ambassador", "chairman",
     "chairwoman", "comrade", "coach", "prime", "vice", "former", "leader", "dictator", "spokesman",
-    "spokeswoman",
+    "spokeswoman", "lord", "lady", "baron", "baroness", "dame", "earl", "countess", "viscount",
 }  # fmt: skip
 # compound titles: "US-Präsident", "Kremlchef", "Außenministerin", "Ex-Kanzler", "Nordkorea-Experte"
 _TITLE_SUFFIX = re.compile(
@@ -143,7 +143,21 @@ def clean_mentions(field_name: Field, text: str, raw: Iterable[RawMention]) -> l
             if _is_junk(form):
                 continue
             cleaned.append(CleanMention(field_name, start, end, surface, form, mention.type))
-    return cleaned
+    return _join_ampersands(text, cleaned)
+
+
+def _join_ampersands(text: str, mentions: list[CleanMention]) -> list[CleanMention]:
+    """Two names of one type joined by "&" are one name ("Serbia & Montenegro", "Marks & Spencer"): unlike
+    "and", the ampersand joins the parts of a name, not two names."""
+    result: list[CleanMention] = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        last = result[-1] if result else None
+        if last is not None and last.type is m.type and text[last.end : m.start].strip() == "&":
+            surface = text[last.start : m.end]
+            result[-1] = CleanMention(m.field, last.start, m.end, surface, " ".join(surface.split()), m.type)
+        else:
+            result.append(m)
+    return result
 
 
 # --- 1b. joined runs -------------------------------------------------------------------------------------
