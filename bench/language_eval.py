@@ -138,21 +138,25 @@ def report(data: dict[str, Any]) -> str:
     from newsingest.enrich.language_codes import CONFUSABLE_GROUPS
 
     before_t, after_t = data["results"]["before"], data["results"]["after"]
+    previous_t = data["results"].get("previous")
     langs = sorted(after_t)
+    prev_head, prev_rule = (" previous |", "---|") if previous_t is not None else ("", "")
     lines = [
         f"set: {data.get('part', '?')}; articles: {data['articles']} in {len(langs)} languages; "
         f"settings: {data['settings']}",
         "",
-        "| language | articles | before | after | after: wrong answers |",
-        "|---|---|---|---|---|",
+        f"| language | articles | before |{prev_head} after | after: wrong answers |",
+        f"|---|---|---|{prev_rule}---|---|",
     ]
     for lang in langs:
         wrong = {code: n for code, n in after_t[lang].items() if code != lang}
+        previous = f" {accuracy(previous_t, lang):.1%} |" if previous_t is not None else ""
         lines.append(
-            f"| {lang} | {sum(after_t[lang].values())} | {accuracy(before_t, lang):.1%} | "
+            f"| {lang} | {sum(after_t[lang].values())} | {accuracy(before_t, lang):.1%} |{previous} "
             f"{accuracy(after_t, lang):.1%} | {', '.join(f'{c} {n}' for c, n in sorted(wrong.items())) or '-'} |"
         )
-    for name, table in (("before", before_t), ("after", after_t)):
+    summaries = [("before", before_t), ("previous", previous_t), ("after", after_t)]
+    for name, table in [(name, table) for name, table in summaries if table is not None]:
         scores = [accuracy(table, lang) for lang in langs]
         lines.append(
             f"\n{name}: {sum(s >= TARGET for s in scores)} of {len(langs)} languages at >= 99.5%, "
@@ -197,6 +201,7 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, help="also write the report (markdown) here")
     parser.add_argument("--json", action="store_true", help="print the raw numbers as JSON")
+    parser.add_argument("--previous", type=Path, help="--json output of an earlier version: its 'after' column")
     parser.add_argument("--no-rss", action="store_true", help="skip the two memory probes")
     parser.add_argument("--rss-probe", choices=["before", "after"], help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -205,6 +210,8 @@ def main() -> None:
         return
     data = run(load_set(args.set, args.part))
     data["part"] = f"{args.set.name} ({args.part})"
+    if args.previous:
+        data["results"]["previous"] = json.loads(args.previous.read_text())["results"]["after"]
     if not args.no_rss:
         data["rss_mb"] = {"before": _probe(False), "after": _probe(True)}
     text = json.dumps(data, indent=1) if args.json else report(data)
