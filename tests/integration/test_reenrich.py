@@ -220,8 +220,13 @@ def test_reenrich_stops_when_news_raw_lost_articles(isolated: Settings) -> None:
     with pytest.raises(ReenrichError, match="lost data"):
         asyncio.run(reenrich(settings))
 
-    report = asyncio.run(reenrich(settings, allow_missing=True))
-    assert (report.replayed, report.missing_from_raw, report.documents) == (1, 1, 2)
+    done = subprocess.run([str(Path(sys.executable).with_name("newsingest")), "reenrich", "--allow-missing", "--json"],
+                          env=settings_env(settings), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["replayed"], report["missing_from_raw"], report["documents"]) == (1, 1, 2)
+    assert "Their current versions are kept (--allow-missing)" in done.stderr
+    assert "reenrich 1/1 articles (100%), " in done.stderr  # the progress line with rate and ETA
     assert _doc(settings, lost.article_id)["persons"] == ["Stale Person"]  # its current version is kept
     assert _doc(settings, kept.article_id)["pipeline_version"] != "0.0.old"
 

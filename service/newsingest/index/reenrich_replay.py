@@ -90,7 +90,7 @@ class Replayer:
         self.meter = meter
         self.concurrency = concurrency
         self.written_since = written_since  # resuming: articles enriched_at or after it are done already
-        self.chunk = max(8 * concurrency, 32)
+        self.chunk = max(4 * concurrency, 32)  # a batch for the Enricher, and a progress report every few seconds
         self.writer = BulkWriter(es, settings.model_copy(update={"write_alias": new_index}))
         self.stats = ReplayStats()
         self._headers = message_headers("enriched-article")

@@ -193,7 +193,7 @@ async def swap_and_catch_up(es: AsyncElasticsearch, consumer: AIOKafkaConsumer, 
     after_swap = await consumer.end_offsets(list(since))
     caught_up = await copy_range(consumer, writer, since, after_swap, settings.bulk_max_docs)
     await es.indices.refresh(index=new_index)
-    progress(f"caught up {caught_up.indexed} documents that arrived during the rebuild")
+    progress(f"caught up {caught_up.indexed} documents written to {settings.topic_enriched} during the rebuild")
     return old, caught_up
 
 
