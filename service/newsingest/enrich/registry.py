@@ -15,10 +15,11 @@ enrich/normalise.py), in this order; the first rule that gives exactly one entit
 2. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity;
 3. persons only: the name is part of exactly one registered full name *in context* -- its words a contiguous
    run of the full name's words that ends with the surname, or at least two of them ("Bush" -> "George W.
-   Bush", "Kim Jong" -> "Kim Jong Un"), and the article names another person, organisation or place the full
-   name was mentioned with before (its context: the latest ``CONTEXT_MAX`` such names). "Roberts" in a rugby
-   report is not "Julia Roberts"; "Bush" with two full names in context ("George W. Bush", "George H. W.
-   Bush") is ambiguous and stays as it is. Organisations get no partial rule ("Bank" is not "Deutsche Bank").
+   Bush", "Kim Jong" -> "Kim Jong Un"), and the article names another person or organisation the full
+   name was mentioned with before (its context: the latest ``CONTEXT_MAX`` such names; places do not count).
+   "Roberts" in a rugby report is not "Julia Roberts"; "Bush" with two full names in context ("George W.
+   Bush", "George H. W. Bush") is ambiguous and stays as it is. Organisations get no partial rule ("Bank" is
+   not "Deutsche Bank").
 
 Learning, after resolution: every person of two or more words and every organisation is recorded (or its
 use count raised); an organisation's acronym-like mentions ("IAEA" folded into "Internationale
@@ -58,7 +59,8 @@ REGISTERED_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
 MAX_ALIASES = 8
 CONTEXT_MAX = 24
 """Names kept as an entity's context (the latest articles' other persons, organisations and places)."""
-CONTEXT_TYPES = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION)
+CONTEXT_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
+"""Places are no context: "Wales" or "Irak" are named with too many people to tell two of them apart."""
 EVICT_SLACK = 0.05
 """Eviction runs when the registry holds more than ``max * (1 + EVICT_SLACK)`` entities."""
 REFRESH_S = 10.0
@@ -109,8 +111,9 @@ def _parse_key(key: str) -> tuple[EntityType, tuple[str, ...]] | None:
         return None
 
 
-def _context_names(entities: Iterable[Entity]) -> set[str]:
-    return {fold(e.name) for e in entities if e.type in CONTEXT_TYPES}
+def _context_names(entities: Iterable[Entity], places: Iterable[Place] = ()) -> set[str]:
+    """Folded names of the persons and organisations that are not places ("Wales" tagged ORG is a place)."""
+    return {fold(e.name) for e in entities if e.type in CONTEXT_TYPES} - {fold(p.name) for p in places}
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -208,8 +211,8 @@ class EntityRegistry:
         if not self.enabled:
             return analysis
         entities, places = canonical_countries(analysis.entities, analysis.places, language)
-        entities = self.resolve_entities(entities)
-        self.learn(entities)
+        entities = self.resolve_entities(entities, places)
+        self.learn(entities, places)
         return dataclasses.replace(analysis, entities=entities, places=places)  # type: ignore[type-var]
 
     # --- resolution -------------------------------------------------------------------------------------
@@ -242,20 +245,20 @@ class EntityRegistry:
         record = self._index.record(key)
         return record.name if record is not None else None
 
-    def resolve_entities(self, entities: Sequence[Entity]) -> list[Entity]:
+    def resolve_entities(self, entities: Sequence[Entity], places: Sequence[Place] = ()) -> list[Entity]:
         resolved = []
-        context = _context_names(entities)
+        context = _context_names(entities, places)
         for entity in entities:
             name = self.canonical(entity.type, entity.name, context - {fold(entity.name)})
             resolved.append(entity if name is None or name == entity.name else entity.model_copy(update={"name": name}))
         return merge_same_name(resolved)
 
     # --- learning ---------------------------------------------------------------------------------------
-    def learn(self, entities: Iterable[Entity]) -> None:
+    def learn(self, entities: Iterable[Entity], places: Iterable[Place] = ()) -> None:
         now = self.clock()
         changed = False
         entities = list(entities)
-        context = _context_names(entities)
+        context = _context_names(entities, places)
         for entity in entities:
             if entity.type not in REGISTERED_TYPES:
                 continue
