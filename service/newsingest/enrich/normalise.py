@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from newsingest.enrich.apposition import retype_appositions
 from newsingest.enrich.coref import abbreviations, extend_persons
 from newsingest.enrich.entity_merge import (
     TYPE_PRIORITY,
@@ -82,6 +83,7 @@ def normalise_entities(
         cleaned = strip_genitives(cleaned, is_known)
     if german:
         cleaned = nominative_mentions(cleaned, texts)
+    cleaned = retype_appositions(cleaned, texts, language)
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
     merge_abbreviations(groups, abbreviations(cleaned, texts))

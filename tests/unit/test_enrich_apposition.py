@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from newsingest.enrich.normalise import normalise_entities
+from newsingest.models import EntityType
+from tests.fixtures.enrich.fakes import LOC, ORG, PER, mentions
+
+
+def types(body: str, spans: list, language: str) -> dict[str, EntityType]:
+    entities = normalise_entities([("body", body, mentions(body, spans))], language=language)
+    return {e.name: e.type for e in entities}
+
+
+def test_a_name_after_an_organisation_kind_noun_is_an_organisation() -> None:
+    body = "Gernot Rainer, Chef der Ärztegewerkschaft Asklepios, sagt: Asklepios will mehr Ärzte in Wien."
+    spans = [("Gernot Rainer", PER), ("Asklepios", PER), ("Asklepios", PER), ("Wien", LOC)]
+    assert types(body, spans, "de") == {"Gernot Rainer": PER, "Asklepios": ORG, "Wien": LOC}
+
+
+def test_a_compound_kind_noun_inside_the_span_is_cut_off_but_a_bare_one_begins_a_name() -> None:
+    body = "Die Linkspartei Podemos verhandelt mit der Bank Austria. Podemos hatte sich geweigert."
+    spans = [("Linkspartei Podemos", ORG), ("Bank Austria", ORG), ("Podemos", PER)]
+    assert types(body, spans, "de") == {"Podemos": ORG, "Bank Austria": ORG}
+
+
+def test_english_appositions() -> None:
+    body = "The band Franz Ferdinand played, and Franz Ferdinand thanked Tony Blair in London."
+    spans = [("Franz Ferdinand", PER), ("Franz Ferdinand", PER), ("Tony Blair", PER), ("London", LOC)]
+    assert types(body, spans, "en") == {"Franz Ferdinand": ORG, "Tony Blair": PER, "London": LOC}
