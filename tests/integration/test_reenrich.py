@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from newsingest.config import Settings
+from newsingest.enrich.pipeline import Enricher
 from newsingest.index.client import async_client, sync_client
 from newsingest.index.document import to_document
 from newsingest.index.reenrich import ReenrichError, reenrich
@@ -262,3 +264,44 @@ def test_a_stopped_run_is_resumed_by_the_next(isolated: Settings) -> None:
     assert fresh.index == f"{settings.index_prefix}-v3"  # the number of the deleted version, built anew
     assert fresh.replayed == 2
     assert f"deleted {settings.index_prefix}-v3, left unfinished by an earlier run that cannot be resumed" in progress
+
+
+def test_an_article_that_fails_keeps_its_previous_version(isolated: Settings) -> None:
+    settings = isolated.model_copy(update={"ner_enabled": False})
+    asyncio.run(ensure_topics(settings))
+    good, bad = _raw("merkel", RECENT), _raw("obama", RECENT)
+    produce(settings, settings.topic_raw, [(r.article_id.encode(), r.model_dump_json().encode()) for r in (good, bad)])
+    _index_stale(settings, [_stale(good), _stale(bad)])
+
+    class Refusing(Enricher):
+        """The current enrichment, failing on one article (as a poison article would)."""
+
+        async def enrich(self, raw: RawArticle) -> EnrichedArticle:
+            if raw.article_id == bad.article_id:
+                raise ValueError("cannot enrich this one")
+            return await super().enrich(raw)
+
+        async def enrich_batch(self, raws: Sequence[RawArticle], **_: Any) -> list[EnrichedArticle | BaseException]:
+            return [await _attempt(self, raw) for raw in raws]
+
+    async def main() -> Any:
+        enricher = Refusing(settings, story_store={})
+        try:
+            return await reenrich(settings, enricher=enricher)
+        finally:
+            await enricher.aclose()
+
+    report = asyncio.run(main())
+    assert report.replayed == 1
+    assert [article_id for article_id, _ in report.failed] == [bad.article_id]
+    assert "cannot enrich this one" in report.failed[0][1]
+    assert report.documents == 2
+    assert _doc(settings, bad.article_id)["persons"] == ["Stale Person"]  # the previous version stays
+    assert _doc(settings, good.article_id)["pipeline_version"] != "0.0.old"
+
+
+async def _attempt(enricher: Enricher, raw: RawArticle) -> EnrichedArticle | BaseException:
+    try:
+        return await enricher.enrich(raw)
+    except ValueError as exc:
+        return exc

@@ -87,9 +87,9 @@ def test_progress_reports_rate_and_eta() -> None:
     assert lines == []  # not yet two seconds
     now[0] = 104.0
     meter.advance(30, failed=2)
-    assert lines == ["reenrich 40/100 articles (40%), 10.0/s, ETA 6s, 2 failed"]
+    assert lines == ["reenrich 42/100 articles (42%), 10.5/s, ETA 6s, 2 failed"]  # failed ones are processed too
     now[0] = 114.0
-    meter.advance(60)
+    meter.advance(58)
     assert lines[-1] == "reenrich 100/100 articles (100%), 7.1/s, ETA 0s, 2 failed"
     meter.advance(0)
     meter.finish()

@@ -21,7 +21,7 @@ def duration(seconds: float) -> str:
 
 
 class ProgressMeter:
-    """Counts articles done; every ``every_s`` (and at the end) reports rate and ETA to ``emit`` and the log.
+    """Counts articles processed; every ``every_s`` (and at the end) reports rate and ETA to ``emit`` and the log.
 
     The rate is that of the whole run so far (enrichment speed is steady; a window would only add noise
     from batch boundaries)."""
@@ -55,7 +55,8 @@ class ProgressMeter:
                 f"ETA {duration(eta) if eta is not None else '?'}{failed}")
 
     def advance(self, done: int, failed: int = 0) -> None:
-        self.done += done
+        """``done`` articles finished and ``failed`` given up (both count as processed)."""
+        self.done += done + failed
         self.failed += failed
         now = self.clock()
         if now - self._last >= self.every_s or (self.done >= self.total and self._reported != self.done):
