@@ -40,6 +40,14 @@ class Settings(BaseSettings):
         default="news.entities",
         description="compacted topic holding the entity registry (canonical names, aliases) every enrich worker reads",
     )
+    topic_alerts: str = Field(
+        default="news.alerts",
+        description="topic of alert matches (key <alert_id>:<article_id>, JSON Schema alert-match), for consumers"
+        " and the webhook notifier",
+    )
+    topic_alert_rules: str = Field(
+        default="news.alert-rules", description="compacted topic holding the alert rules every process reads"
+    )
     topic_partitions: int = Field(
         default=3, ge=1, description="partitions of news.raw and news.enriched when created (the unit of scale-out)"
     )
@@ -170,6 +178,23 @@ class Settings(BaseSettings):
     ner_spacy_models: dict[str, str] = Field(
         default_factory=dict,
         description='per language, an installed spaCy pipeline used instead of CoreNLP, e.g. {"en": "en_core_web_lg"}',
+    )
+
+    # --- Alerts (alerts/) ------------------------------------------------------------------------
+    alerts_enabled: bool = Field(default=True, description="match every indexed batch against the alert rules")
+    alerts_max_rules: int = Field(default=10_000, ge=1, description="most alert rules that can be stored")
+    webhook_allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="hosts webhooks may go to (empty: any public host; loopback, link-local and unspecified"
+        " addresses are always refused then)",
+    )
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="time limit of one webhook attempt")
+    webhook_retry_max_s: float = Field(
+        default=24 * 3600.0, gt=0, description="a webhook failing with timeouts or 5xx is retried this long, then"
+        " dead-lettered"
+    )
+    webhook_in_flight: int = Field(
+        default=256, ge=1, description="webhook deliveries in progress at once (a hanging receiver holds only one)"
     )
 
     # --- Places and stories (enrich/places, enrich/stories) -------------------------------------

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 ArticleId = Annotated[
     str,
@@ -170,6 +170,7 @@ class Stage(StrEnum):
     DECODE = "decode"
     ENRICH = "enrich"
     INDEX = "index"
+    ALERT = "alert"
 
 
 class DeadLetter(_Message):
@@ -190,8 +191,30 @@ class DeadLetter(_Message):
     attempts: int = Field(default=1, ge=1)
 
 
+class AlertMatch(_Message):
+    """An article matched by an alert rule, as put on ``news.alerts`` (key: ``<alert_id>:<article_id>``).
+
+    The webhook body is this message without ``schema_version``. A rule fires once per article; after a
+    crash the same match may be delivered again (same key, same ``X-Newsingest-Delivery``)."""
+
+    schema_version: str = SCHEMA_VERSION
+    alert_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="the rule's id")
+    alert_name: str = Field(description="the rule's name when it matched")
+    article_id: ArticleId
+    title: str
+    url: str | None = Field(default=None, description="the article's canonical URL, if known")
+    published_at: datetime | None = None
+    language: str = Field(description="ISO 639-1 (or 639-3) code of the article's language, 'und' if unknown")
+    matched_at: datetime = Field(default_factory=utcnow, description="when the rule matched the indexed article")
+    snippet: str = Field(description="the beginning of the article's body (at most 300 characters)")
+    persons: list[str] = Field(default_factory=list, description="person facet values of the article")
+    organisations: list[str] = Field(default_factory=list, description="organisation facet values")
+    places: list[str] = Field(default_factory=list, description="place facet values")
+
+
 MESSAGE_MODELS: dict[str, type[BaseModel]] = {
     "raw-article": RawArticle,
     "enriched-article": EnrichedArticle,
     "dead-letter": DeadLetter,
+    "alert-match": AlertMatch,
 }

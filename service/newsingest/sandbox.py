@@ -35,6 +35,8 @@ def isolated_settings(base: Settings, root: Path, **overrides: Any) -> Settings:
         "topic_dlq": f"{ns}.news.dlq",
         "topic_stories": f"{ns}.news.stories",
         "topic_entities": f"{ns}.news.entities",
+        "topic_alerts": f"{ns}.news.alerts",
+        "topic_alert_rules": f"{ns}.news.alert-rules",
         "index_prefix": f"{ns}-news",
         "read_alias": f"{ns}-news",
         "write_alias": f"{ns}-news-write",

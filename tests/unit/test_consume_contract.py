@@ -25,8 +25,10 @@ from tests.conftest import REPO
 
 ASYNCAPI = REPO / "schemas" / "asyncapi.yaml"
 PARSER = REPO / "node_modules" / "@asyncapi" / "parser"
-CHANNELS = {"raw-article": "raw", "enriched-article": "enriched", "dead-letter": "deadLetters"}
-MESSAGES = {"raw-article": "rawArticle", "enriched-article": "enrichedArticle", "dead-letter": "deadLetter"}
+CHANNELS = {"raw-article": "raw", "enriched-article": "enriched", "dead-letter": "deadLetters",
+            "alert-match": "alerts"}
+MESSAGES = {"raw-article": "rawArticle", "enriched-article": "enrichedArticle", "dead-letter": "deadLetter",
+            "alert-match": "alertMatch"}
 
 # Parses the document with @asyncapi/parser (which also runs the AsyncAPI Spectral ruleset) and prints its
 # diagnostics as JSON. Severity: 0 error, 1 warning, 2 information, 3 hint.
@@ -130,7 +132,7 @@ def test_channels_agree_with_the_topics_newsingest_creates() -> None:
         assert binding["partitions"] == spec.partitions
         assert binding["replicas"] == spec.replication_factor
         config = binding["topicConfiguration"]
-        assert config["cleanup.policy"] == [spec.config.get("cleanup.policy", "delete")], name
+        assert config["cleanup.policy"] == spec.config.get("cleanup.policy", "delete").split(","), name
         assert config["retention.ms"] == int(spec.config["retention.ms"]), name
         assert channel["messages"] == {MESSAGES[name]: {"$ref": f"#/components/messages/{MESSAGES[name]}"}}
 

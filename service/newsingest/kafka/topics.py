@@ -56,6 +56,19 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
             {"cleanup.policy": "compact", "retention.ms": "-1", "min.compaction.lag.ms": "60000",
              "delete.retention.ms": "3600000", "segment.ms": "3600000"},
         ),
+        # alert matches (key <alert_id>:<article_id>): compacted, so a consumer that starts late still finds
+        # every match once; kept like the dead letters
+        TopicSpec(settings.topic_alerts, p, rf,
+                  {"cleanup.policy": "compact,delete", "retention.ms": str(settings.dlq_retention_ms)}),
+        # the alert rules (newsingest.alerts.store): compacted by rule id, kept forever; deleted rules are
+        # tombstones; one partition, like the other replicated maps
+        TopicSpec(
+            settings.topic_alert_rules,
+            1,
+            rf,
+            {"cleanup.policy": "compact", "retention.ms": "-1", "min.compaction.lag.ms": "60000",
+             "delete.retention.ms": "3600000", "segment.ms": "3600000"},
+        ),
     ]
 
 
