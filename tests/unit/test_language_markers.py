@@ -108,6 +108,7 @@ def test_phrases_are_markers() -> None:
     assert marker_hits("Ne mogu da nađem datoteku.", SERBO_CROATIAN) == {"bs": 1, "sr": 1}
     assert marker_hits("Da li je to istina?", SERBO_CROATIAN) == {"bs": 1, "sr": 1}
     assert marker_hits("Sve bit će gotovo.", SERBO_CROATIAN) == {"hr": 1, "bs": 1}
+    assert marker_hits("Svako ima pravo na rad.", SERBO_CROATIAN) == {"bs": 1, "sr": 1}  # Croatian: svatko
     assert marker_hits("tanggung jawab", frozenset({"ms", "id"})) == {"id": 1}
     assert marker_hits("tanggungjawab", frozenset({"ms", "id"})) == {"ms": 1}
 

@@ -5,8 +5,10 @@ ever. Per article (title and body together, long bodies sampled, see ``language_
 
 1. fastText answers. A confident answer (``unsure_below``) outside every confusable group is final.
 2. An answer inside a confusable group (hr/bs/sr, ms/id, nb/nn/da, cs/sk, nl/af, sl/hr, the African languages
-   lid.176 barely knows) is decided within the group by lingua, with lexical markers for the pairs lingua
-   itself confuses (``language_markers``) and the file's declared language as a prior.
+   lid.176 barely knows) is decided within the group by lingua and the file's declared language as a prior;
+   inside the marked blocks (hr/bs/sr in Latin script, ms/id, nb/nn/da: ``MARKED_BLOCKS``) lexical markers from
+   the languages' standards (``language_markers``) add their evidence, and in hr/bs/sr and ms/id, where lingua
+   itself confuses them, they decide and lingua only breaks ties.
 3. An unsure answer or none: lingua over its whole configured set; its answer is taken when fastText cannot
    know the language, or fastText named it (or a language of its group) among its candidates; otherwise
    fastText's answer stands when it is at least ``min_confidence``, else the language is ``und``.

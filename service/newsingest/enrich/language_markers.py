@@ -105,6 +105,7 @@ _SUFFIXES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("leg", "lege", "legt"), frozenset({"nn"})),  # their Nynorsk form ("tilgjengeleg")
 )
 _MODALS = frozenset(["treba", "trebalo", "može", "mogu", "mora", "moraju", "želi", "žele", "želite", "hoće", "hoćete"])
+_VERBS = frozenset(["ima", "je", "može", "mora", "treba", "smije", "sme", "će", "želi", "zna", "ne"])
 _FUTURE = frozenset(["ću", "ćeš", "će", "ćemo", "ćete"])
 _APART = frozenset({("tanggung", "jawab"), ("apa", "pun"), ("siapa", "pun"), ("mana", "pun"), ("rumah", "sakit")})
 _HR_BS, _BS_SR, _ID = frozenset({"hr", "bs"}), frozenset({"bs", "sr"}), frozenset({"id"})
@@ -116,6 +117,8 @@ def _phrase(first: str, second: str) -> frozenset[str] | None:
     """The languages a two-word phrase marks, if any."""
     if (second == "da" and first in _MODALS) or (first, second) == ("da", "li"):
         return _BS_SR  # the da-construction of Bosnian and Serbian ("treba da", "da li") for an infinitive
+    if first == "svako" and second in _VERBS:
+        return _BS_SR  # "svako" as the pronoun "everyone" (Croatian "svatko"); "svako dijete" is common to all
     if second in _FUTURE and len(first) >= 3 and first[-1] == "t":
         return _HR_BS  # the future with the clipped infinitive written apart ("bit će"); Serbian "biće"
     if (first, second) in _APART:
