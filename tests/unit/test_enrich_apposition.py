@@ -26,3 +26,16 @@ def test_english_appositions() -> None:
     body = "The band Franz Ferdinand played, and Franz Ferdinand thanked Tony Blair in London."
     spans = [("Franz Ferdinand", PER), ("Franz Ferdinand", PER), ("Tony Blair", PER), ("London", LOC)]
     assert types(body, spans, "en") == {"Franz Ferdinand": ORG, "Tony Blair": PER, "London": LOC}
+
+
+def test_a_name_after_a_kind_of_work_is_no_person_or_organisation() -> None:
+    body = "Im Survival-Game Rust und im Film Blade Runner spielt Harrison Ford. The album Hopes and Fears sold."
+    spans = [("Survival-Game Rust", ORG), ("Blade Runner", ORG), ("Harrison Ford", PER)]
+    assert types(body, spans, "de") == {"Rust": EntityType.MISC, "Blade Runner": EntityType.MISC, "Harrison Ford": PER}
+
+
+def test_kind_nouns_are_whole_compound_elements_and_known_places_stay() -> None:
+    body = "Spencer Gibb, Sohn von Bee-Gees-Mitglied Robin Gibb, sah im Animationsfilm Kanada die Schuld."
+    spans = [("Spencer Gibb", PER), ("Robin Gibb", PER), ("Kanada", LOC)]
+    entities = normalise_entities([("body", body, mentions(body, spans))], language="de", known={"Kanada"}.__contains__)
+    assert {e.name: e.type for e in entities} == {"Spencer Gibb": PER, "Robin Gibb": PER, "Kanada": LOC}

@@ -83,7 +83,7 @@ def normalise_entities(
         cleaned = strip_genitives(cleaned, is_known)
     if german:
         cleaned = nominative_mentions(cleaned, texts)
-    cleaned = retype_appositions(cleaned, texts, language)
+    cleaned = retype_appositions(cleaned, texts, language, is_known)
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
     merge_abbreviations(groups, abbreviations(cleaned, texts))
