@@ -23,12 +23,15 @@ import httpx
 import pytest
 from elasticsearch import NotFoundError
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from newsingest.config import Settings
 from newsingest.index.client import async_client, sync_client
 from newsingest.index.export import EXPORT_FIELDS, PAGE_SIZE, open_export
-from newsingest.index.search import SearchRequest
+from newsingest.index.search import BackendUnavailable, SearchRequest
 from newsingest.models import EnrichedArticle, Entity, EntityType, Place, Provenance
 from newsingest.web.api import create_api
 from tests.e2e.support import delete_namespace, index_articles, start_server
@@ -243,3 +246,38 @@ def test_cli_export_streams_the_same(corpus: Settings, client: TestClient) -> No
     mixed = subprocess.run([NEWSINGEST, "search", "--export", "csv", "--json"], env=env, capture_output=True,
                            timeout=60)
     assert mixed.returncode == 2
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(q=st.sampled_from(["", "summit", "energy AND trade", "Gipfel*", "report -Gipfelbericht", '"the summit"']),
+       person=st.lists(st.sampled_from([p.lower() for p in PERSONS]), max_size=2, unique=True),
+       lang=st.sampled_from([None, "en", "de"]), source=st.sampled_from([None, "AP", "dpa"]),
+       since=st.sampled_from([None, "2024-01-20", "2024-02-01T12:00:00Z"]),
+       until=st.sampled_from([None, "2024-01-25", "now"]), sort=st.sampled_from(["relevance", "date", "oldest"]))
+def test_export_agrees_with_the_search_on_random_requests(client: TestClient, q: str, person: list[str],
+                                                          lang: str | None, source: str | None, since: str | None,
+                                                          until: str | None, sort: str) -> None:
+    params = {k: v for k, v in {"q": q, "person": person, "lang": lang, "source": source, "since": since,
+                                "until": until, "sort": sort}.items() if v}
+    answer = client.get("/api/export", params={**params, "format": "ndjson"})
+    assert answer.status_code == 200, answer.text
+    assert [json.loads(line)["id"] for line in answer.text.splitlines()] == search_ids(client, params)
+
+
+def test_a_point_in_time_lost_midway_fails_the_stream(corpus: Settings) -> None:
+    async def main() -> int:
+        es = async_client(corpus)
+        stream = await open_export(es, corpus, SearchRequest(sort="date"), page_size=400)
+        rows = 0
+        try:
+            async for chunk in stream.chunks("ndjson"):
+                rows += chunk.count(b"\n")
+                if rows == 400:
+                    await es.close_point_in_time(id=stream.pit_id)  # as if it had expired
+            return rows
+        finally:
+            await stream.close("failed")
+            await es.close()
+
+    with pytest.raises(BackendUnavailable, match="point in time"):
+        asyncio.run(main())
