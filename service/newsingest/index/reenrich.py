@@ -182,8 +182,7 @@ async def reenrich(settings: Settings, *, since: datetime | None = None, allow_m
 
 def _consumer(settings: Settings, what: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(bootstrap_servers=settings.kafka_servers, group_id=None, enable_auto_commit=False,
-                            auto_offset_reset="earliest", client_id=f"{settings.app_id}.reenrich.{what}",
-                            max_partition_fetch_bytes=max(settings.max_file_bytes * 2, 1_048_576))
+                            auto_offset_reset="earliest", client_id=f"{settings.app_id}.reenrich.{what}")
 
 
 async def _prepare_topic(settings: Settings, progress: Progress) -> None:
