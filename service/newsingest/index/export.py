@@ -208,6 +208,9 @@ async def open_export(es: AsyncElasticsearch, settings: Settings, request: Searc
     stream = ExportStream(es, settings, request, str(response["id"]), page_size)
     try:
         await stream.fetch_first()
+    except SearchError:
+        await stream.close("rejected")
+        raise
     except BaseException:
         await stream.close("failed")
         raise
