@@ -34,6 +34,7 @@ from newsingest.index.search import (
     SearchResult,
     SortOrder,
 )
+from newsingest.web.alerts import AlertsService, alerts_router, close_alerts
 from newsingest.web.auth import api_key_guard
 from newsingest.web.export import export_router
 from newsingest.web.ingest import ingest_router
@@ -93,6 +94,7 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
         try:
             yield
         finally:
+            await close_alerts(app.state)
             await es.close()
 
     app = FastAPI(
@@ -138,6 +140,8 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
     app.include_router(ingest_router(settings))
     app.include_router(stories_router(settings, _ERRORS))
     app.include_router(export_router(settings))
+    app.state.alerts = AlertsService(settings)
+    app.include_router(alerts_router(settings, _ERRORS))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
