@@ -17,7 +17,13 @@ BULK_RETRIES = Counter("newsingest_bulk_retries_total", "Bulk requests retried",
 CONSUMER_LAG = Gauge(
     "newsingest_consumer_lag", "Messages behind the end of the topic", ["group", "topic"], registry=REGISTRY
 )
-ENRICH_SECONDS = Histogram("newsingest_enrich_seconds", "Time to enrich one article", registry=REGISTRY)
+ENRICH_BATCH_SECONDS = Histogram(
+    "newsingest_enrich_batch_seconds", "Time to enrich and deliver one batch of the enrich agent", registry=REGISTRY
+)
+ENRICH_BATCH_SIZE = Histogram(
+    "newsingest_enrich_batch_size", "Events in one batch of the enrich agent",
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), registry=REGISTRY,
+)
 BULK_SECONDS = Histogram("newsingest_bulk_seconds", "Time of one bulk request", registry=REGISTRY)
 
 #: The steps whose CPU time is counted (``time.thread_time()`` deltas around their synchronous parts, see

@@ -43,6 +43,7 @@ async def enrich_batch(enricher: Enricher, raws: Sequence[RawArticle], guard: Ne
                 results.append(await enricher._finish(raw, language, found[0], found[1]))
             except Exception as exc:  # this article's problem: it becomes a dead letter
                 results.append(exc)
+            await asyncio.sleep(0)  # the event loop (heartbeats, the indexer, the watcher) runs between articles
     return results
 
 

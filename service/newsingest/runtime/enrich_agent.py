@@ -25,7 +25,7 @@ from newsingest.kafka.headers import message_headers
 from newsingest.kafka.producers import role_producer
 from newsingest.kafka.send import Outgoing, deliver_all
 from newsingest.log import get_logger
-from newsingest.metrics import ARTICLES_ENRICHED
+from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_BATCH_SECONDS, ENRICH_BATCH_SIZE
 from newsingest.models import DeadLetter, RawArticle, Stage
 from newsingest.runtime.faults import parse_faults
 from newsingest.runtime.ner_guard import NerRetries
@@ -49,7 +49,13 @@ class EnrichAgent:
             settings.kafka_servers, settings.topic_stories, client_id=f"{settings.app_id}.stories",
             compression=None if settings.producer_compression == "none" else settings.producer_compression,
         )
-        self.enricher = Enricher(settings, engine=build_engine(settings), story_store=self.stories)
+        # the entity registry (enrich/registry.py): canonical names and aliases every worker shares, same mechanism
+        self.entities = ReplicatedMap(
+            settings.kafka_servers, settings.topic_entities, client_id=f"{settings.app_id}.entities",
+            compression=None if settings.producer_compression == "none" else settings.producer_compression,
+        )
+        self.enricher = Enricher(settings, engine=build_engine(settings), story_store=self.stories,
+                                 entity_store=self.entities)
         self._producer: AIOKafkaProducer | None = None  # made in the worker's event loop (aiokafka needs one)
         self.guard = NerRetries(settings.enrich_timeout_s)
         faults = parse_faults(settings.test_fault)
@@ -76,13 +82,16 @@ class EnrichAgent:
         await self._producer.start()
         self.dead_letters = DeadLetterSink(self._producer, self.settings.topic_dlq)
         await self.stories.start()
+        await self.entities.start()
         self.supervisor.watch("stories-tail", tail_task(self.stories))
         if self.tail_fault is not None:
             inject_into_tail(self.stories, self.tail_fault)
         self.supervisor.running("enrich")
         batches = stream.noack().noack_take(self.settings.enrich_batch_max, within=self.settings.enrich_batch_wait_s)
         async for events in batches:
-            await self.handle(events)
+            ENRICH_BATCH_SIZE.observe(len(events))
+            with ENRICH_BATCH_SECONDS.time():
+                await self.handle(events)
             for event in events:  # arrival order; every result of the batch is acknowledged by Kafka
                 event.ack()
 
@@ -128,5 +137,6 @@ class EnrichAgent:
         self.supervisor.begin_stop()
         await self.enricher.aclose()
         await self.stories.stop()
+        await self.entities.stop()
         if self._producer is not None:
             await self._producer.stop()
