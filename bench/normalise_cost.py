@@ -1,4 +1,4 @@
-"""CPU cost of the German entity steps (nominative labels, person completion, abbreviations, organisation heads).
+"""CPU cost of the entity steps of issue 13 (nominative, person completion, abbreviations, appositions, ORG heads).
 
     .venv/bin/python bench/normalise_cost.py [--repeat 20]
 
@@ -67,13 +67,16 @@ def cpu_ms(inputs: Inputs, repeat: int, org_heads: bool) -> float:
 
 
 def without_new_steps() -> Callable[[], None]:
-    saved = (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations)
+    saved = (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations,
+             normalise.retype_appositions)  # fmt: skip
+    normalise.retype_appositions = lambda mentions, texts, language, known: mentions  # type: ignore[assignment]
     normalise.extend_persons = lambda mentions, texts: mentions  # type: ignore[assignment]
     normalise.nominative_mentions = lambda mentions, texts: mentions  # type: ignore[assignment]
     normalise.abbreviations = lambda mentions, texts: {}  # type: ignore[assignment]
 
     def restore() -> None:
-        normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations = saved
+        (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations,
+         normalise.retype_appositions) = saved  # fmt: skip
 
     return restore
 

@@ -33,6 +33,7 @@ _ENGLISH_KIND = {
 # kinds of works (films, games, albums, books, shows): a name after one is a work, not a person or organisation
 _GERMAN_WORK = {"film", "spiel", "game", "serie", "album", "buch", "roman", "song", "single", "musical", "sendung",
                 "lied", "show"}  # fmt: skip
+_KIND_ENDINGS = tuple(_GERMAN_KIND | _GERMAN_WORK)
 _ENGLISH_WORK = {"film", "movie", "album", "single", "song", "game", "book", "novel", "show", "series", "musical"}
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 
@@ -41,8 +42,8 @@ def _german_kind(word: str) -> tuple[EntityType, bool] | None:
     """(type, compound?) of a German kind noun, by the last element of the compound as HanTa splits it
     ("Ärzte|gewerkschaft", "Rock|band"); a short kind must be that whole element ("Mitglied" is no "-lied"),
     a long one may end a lexicalised compound ("Linkspartei")."""
-    if not word[:1].isupper():
-        return None
+    if not word[:1].isupper() or not word.casefold().endswith(_KIND_ENDINGS):
+        return None  # cheap test first: HanTa only for words that end like a kind noun
     last = re.split(r"[-‐‑]", word)[-1]
     morphemes = [m for m, tag in analyse((last,))[0][2] if tag.startswith("NN")]
     element = morphemes[-1].casefold() if morphemes else last.casefold()

@@ -89,6 +89,8 @@ def nominative(form: str, cues: Iterable[str] = ()) -> str:
     words = form.split()
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return form
+    if not any(w.endswith(("e", "en", "em")) for w in words[:-1]):
+        return form  # no word before the head can be an inflected adjective: no need to ask HanTa
     analysed = analyse(tuple(words))
     head_word, head_lemma, head_morphs, head_pos = analysed[-1]
     if head_pos != "NN":
