@@ -5,13 +5,16 @@ Steps, in order:
 1. clean each mention: trim punctuation and quotes, English possessives ("Putin's"), titles in person spans
    ("Präsident Wladimir Putin", "Kremlchef Putin"); split "SEOUL/MOSKAU" and location spans that join
    adjacent names ("Nordkorea Russland", "Nordkoreas Kim"); drop junk (one character, digits, punctuation,
-   all-lowercase words);
+   all-lowercase words); function and time words at span edges ("vom Landgericht Köln"); names joined by "&";
+   German person spans cut short completed ("Kim Jong" + "Un", ``coref.extend_persons``);
 2. strip German-style genitive/inflection -s/-es ("Putins", "Nordkoreas", "Bundestages") only with evidence: the
    stripped form also occurs in the article, or is a known name (gazetteer) while the full form is not, so
    "Paris" and "Kraus" stay themselves;
+2b. German adjective + noun names in the nominative ("Deutschen Bahn" -> "Deutsche Bahn", ``german_case``);
+   types from appositions ("die Ärztegewerkschaft Asklepios": ORG, ``apposition``);
 3. group case, whitespace, hyphen and diacritic variants;
 4. merge aliases: the same gazetteer place ("Moskau"/"Moscow"), an acronym of a longer organisation in the
-   article ("EU"/"Europäische Union"), adjective-inflection variants ("Weißen Haus"/"Weißes Haus");
+   article ("EU"/"Europäische Union") or introduced as "Long Form (ABBR)", adjective-inflection variants;
 5. fold short person names into the one longer person name they end (or, failing that, start) with:
    "Putin" -> "Wladimir Putin", "Kim" -> "Kim Jong Un"; ambiguous short names stay themselves;
 6. choose the canonical name and the majority type; keep every mention's offsets (title and body).
