@@ -61,15 +61,19 @@ def es_bulk_limit(base: Settings, source: Settings, root: Path, n: int, concurre
             if not docs:
                 raise SystemExit("es bulk limit: the e2e index holds no documents to repeat")
             writer = BulkWriter(es, settings)
+            warm = 0
             for batch in _bulk_batches(docs, min(size, n), size, "w"):  # warm-up, not counted
-                await writer.write(batch)
+                warm += len((await writer.write(batch)).indexed)
             batches = _bulk_batches(docs, n, size, "r")
             indexed = 0
+            rejected: list[tuple[str, int, str]] = []
 
             async def sender() -> None:
                 nonlocal indexed
                 for batch in batches:  # one shared iterator: each batch goes to one sender
-                    indexed += len((await writer.write(batch)).indexed)
+                    outcome = await writer.write(batch)
+                    indexed += len(outcome.indexed)
+                    rejected.extend(outcome.rejected)
 
             sampler = ProcessSampler(stack_pids(base.stack_dir), interval=5.0)
             sampler.start()
@@ -78,11 +82,18 @@ def es_bulk_limit(base: Settings, source: Settings, root: Path, n: int, concurre
             await es.indices.refresh(index=settings.write_alias)
             elapsed, client_cpu = time.monotonic() - start, time.process_time() - cpu0
             usage = sampler.stop()
+            searchable = (await es.count(index=settings.read_alias))["count"] - warm
+            if searchable != indexed or indexed + len(rejected) != n:
+                progress(f"  WARNING: bulk of {n}: {indexed} acknowledged, {len(rejected)} rejected, "
+                         f"{searchable} searchable")
+            indexed = min(indexed, searchable)  # only what Elasticsearch holds counts
         finally:
             await es.close()
         return {
             "es_bulk_docs": indexed,
             "es_bulk_per_s": round(indexed / elapsed, 1),
+            "es_bulk_rejected": len(rejected),
+            "es_bulk_rejected_first": rejected[0][2][:300] if rejected else None,
             "es_bulk_seconds": round(elapsed, 2),
             "es_bulk_request_docs": size,
             "es_bulk_concurrency": concurrency,
@@ -134,7 +145,10 @@ def kafka_limit(base: Settings, root: Path, articles: list[RawArticle], n: int) 
 
     async def consume(consumer: Any, count: int) -> None:
         got = 0
+        deadline = time.monotonic() + max(120.0, count / 50)
         while got < count:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"kafka limit: consumed only {got} of {count} messages")
             batch = await consumer.getmany(timeout_ms=1000, max_records=settings.bulk_max_docs)
             got += sum(len(rs) for rs in batch.values())
             if batch:

@@ -81,14 +81,26 @@ class _Run:
 
 
 async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size: int, run: _Run) -> None:
-    """As the batch runtime: articles enriched ``size`` at a time, one batch after the other."""
-    pending: list[RawArticle] = []
-    for name, data in files:
-        pending += run.parse(name, data)
-        if len(pending) >= size:
-            run.enrich_errors += await _enrich(enricher, pending, True)
-            pending = []
-    run.enrich_errors += await _enrich(enricher, pending, True)
+    """As the batch runtime: articles enriched ``size`` at a time, one batch after the other, while the next
+    batches are parsed (the watcher parses while the agent enriches: the two overlap in the pipeline too)."""
+    batches: asyncio.Queue[list[RawArticle] | None] = asyncio.Queue(maxsize=2)
+
+    async def parse_all() -> None:
+        pending: list[RawArticle] = []
+        for name, data in files:
+            pending += run.parse(name, data)
+            if len(pending) >= size:
+                await batches.put(pending)
+                pending = []
+            await asyncio.sleep(0)  # let the enrichment's I/O callbacks run between files
+        if pending:
+            await batches.put(pending)
+        await batches.put(None)
+
+    parser = asyncio.create_task(parse_all())
+    while (batch := await batches.get()) is not None:
+        run.enrich_errors += await _enrich(enricher, batch, True)
+    await parser
 
 
 async def _one_by_one(enricher: Enricher, files: Iterable[tuple[str, bytes]], concurrency: int, run: _Run) -> None:
