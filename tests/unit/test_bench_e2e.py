@@ -16,6 +16,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import common
 import e2e
+import e2e_limits
 import e2e_report
 import e2e_steady
 import e2e_steps
@@ -136,3 +137,15 @@ def test_every_option_is_documented_and_the_defaults_are_the_issue_s() -> None:
     assert (quick.files, quick.limit_docs, quick.repeat, quick.ner_levels) == (100, 2000, 1, [1, 4])
     undocumented = [action.option_strings for action in e2e.build_parser()._actions if not action.help]
     assert not undocumented
+
+
+def test_limit_inputs_repeat_the_documents_under_new_ids() -> None:
+    docs = [(f"d{i}", {"title": f"t{i}"}) for i in range(3)]
+    batches = list(e2e_limits._bulk_batches(docs, 11, 4, "r"))
+    assert [len(b) for b in batches] == [4, 4, 3]
+    ids = [item.doc_id for batch in batches for item in batch]
+    assert len(set(ids)) == 11
+    article = parse_file(SourceFile(name="a.txt", data=b"A title\n\nA body with some words."))[0]
+    messages = e2e_limits._messages([article], 5, "r")
+    assert len({key for key, _ in messages}) == 5
+    assert all(key.decode() in value.decode() for key, value in messages)
