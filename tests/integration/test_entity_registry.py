@@ -27,9 +27,9 @@ def _entity(name: str, kind: EntityType = PER, *mentions: str) -> Entity:
 
 
 def _names(registry: EntityRegistry, *entities: Entity) -> list[str]:
-    """The names of the resolved entities, each article also naming the Kremlin (the shared context)."""
-    article = Analysis([*entities, _entity("Kreml", ORG)])
-    return [e.name for e in registry.resolve(article, "en").entities if e.name != "Kreml"]
+    """The names of the resolved entities, each article also naming Sergej Lawrow (the shared context)."""
+    article = Analysis([*entities, _entity("Sergej Lawrow")])
+    return [e.name for e in registry.resolve(article, "en").entities if e.name != "Sergej Lawrow"]
 
 
 def _worker(settings: Settings, name: str) -> tuple[ReplicatedMap, EntityRegistry]:

@@ -46,7 +46,7 @@ def names(reg: EntityRegistry, *entities: Entity, language: str = "en") -> list[
 
 
 CHENEY = entity("Dick Cheney")
-RUSSIA = entity("Kreml", ORG)
+RUSSIA = entity("Sergej Lawrow")
 
 
 def test_a_surname_gets_the_one_known_full_name_in_context() -> None:
@@ -61,6 +61,10 @@ def test_a_surname_without_shared_context_stays() -> None:
     names(reg, entity("Julia Roberts"), entity("Hollywood", LOC))
     assert names(reg, entity("Roberts"), entity("Six Nations", ORG)) == ["Roberts", "Six Nations"]
     assert names(reg, entity("Roberts")) == ["Roberts"]
+    # one shared one-word name is too weak ("Newcastle": the football or the rugby club?), two are enough
+    names(reg, entity("Jason Robinson"), entity("Newcastle", ORG), entity("Leicester", ORG))
+    assert names(reg, entity("Robinson"), entity("Newcastle", ORG))[0] == "Robinson"
+    assert names(reg, entity("Robinson"), entity("Newcastle", ORG), entity("Leicester", ORG))[0] == "Jason Robinson"
     # a place is no context: "Wales" names too many people; also when tagged as an organisation
     names(reg, entity("Stephen Jones"), entity("Wales", ORG))
     wales = Place(name="Wales", resolved_name="Wales", kind="region", country_code="GB")

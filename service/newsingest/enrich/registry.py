@@ -16,7 +16,8 @@ enrich/normalise.py), in this order; the first rule that gives exactly one entit
 3. persons only: the name is part of exactly one registered full name *in context* -- its words a contiguous
    run of the full name's words that ends with the surname, or at least two of them ("Bush" -> "George W.
    Bush", "Kim Jong" -> "Kim Jong Un"), and the article names another person or organisation the full
-   name was mentioned with before (its context: the latest ``CONTEXT_MAX`` such names; places do not count).
+   name was mentioned with before (its context: the latest ``CONTEXT_MAX`` such names; places do not count;
+   a one-word name counts half: "Newcastle" is a football and a rugby club).
    "Roberts" in a rugby report is not "Julia Roberts"; "Bush" with two full names in context ("George W.
    Bush", "George H. W. Bush") is ambiguous and stays as it is. Organisations get no partial rule ("Bank" is
    not "Deutsche Bank").
@@ -114,6 +115,14 @@ def _parse_key(key: str) -> tuple[EntityType, tuple[str, ...]] | None:
 def _context_names(entities: Iterable[Entity], places: Iterable[Place] = ()) -> set[str]:
     """Folded names of the persons and organisations that are not places ("Wales" tagged ORG is a place)."""
     return {fold(e.name) for e in entities if e.type in CONTEXT_TYPES} - {fold(p.name) for p in places}
+
+
+def _shared_weight(context: Set[str], record: Record | None) -> float:
+    """How much an article's context supports a full name: a shared name of two or more words counts 1, a
+    one-word name ("Newcastle": the football club or the rugby club?) half; at least 1 is needed."""
+    if record is None:
+        return 0.0
+    return sum(1.0 if " " in name else 0.5 for name in context.intersection(record.context))
 
 
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -236,7 +245,7 @@ class EntityRegistry:
             return None
         candidates = set.intersection(*(self._index.words.get((entity_type, word), set()) for word in part))
         matches = [k for k in candidates if (p := _parse_key(k)) is not None and _contains(p[1], part)]
-        in_context = [k for k in matches if not context.isdisjoint(getattr(self._index.record(k), "context", ()))]
+        in_context = [k for k in matches if _shared_weight(context, self._index.record(k)) >= 1.0]
         if len(in_context) == 1:
             return self._name(in_context[0])
         return None
