@@ -219,3 +219,16 @@ def test_names_joined_by_an_ampersand_are_one_name_and_nobility_titles_go() -> N
              ("Boothroyd", PER), ("Serbia", LOC)]  # fmt: skip
     names = {e.name: e.count for e in run(body, spans, language="en")}
     assert names == {"Serbia & Montenegro": 1, "Marks & Spencer": 1, "Betty Boothroyd": 2, "Serbia": 1}
+
+
+def test_a_name_after_a_place_or_country_code_is_the_same_name() -> None:
+    body = "The US Secret Service said the Secret Service would act. The Red Cross and the Paris Red Cross helped."
+    spans = [("US Secret Service", ORG), ("Secret Service", ORG), ("Red Cross", ORG), ("Paris Red Cross", ORG)]
+    names = {e.name: e.count for e in run(body, spans, language="en")}
+    assert names == {"US Secret Service": 2, "Paris Red Cross": 2}
+
+
+def test_a_name_after_another_word_stays_a_different_name() -> None:
+    body = "The Secret Service and the Special Secret Service met."
+    names = {e.name for e in run(body, [("Secret Service", ORG), ("Special Secret Service", ORG)], language="en")}
+    assert names == {"Secret Service", "Special Secret Service"}

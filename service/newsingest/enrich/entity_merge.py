@@ -184,3 +184,27 @@ def merge_abbreviations(groups: list[Group], pairs: dict[str, str]) -> None:
         long_form = by_key.get(pairs.get(group.key, ""))
         if long_form is not None and long_form.root() is not group.root():
             _merge(long_form.root(), group)
+
+
+def merge_place_prefixed(groups: list[Group], known: Callable[[str], bool]) -> None:
+    """A multi-word organisation or place name and the same name after a place or country code in the article
+    are one thing ("Secret Service" / "US Secret Service", "Rotes Kreuz" / "Österreichisches Rotes Kreuz" is
+    not: the prefix must be a known place or an all-capital code)."""
+    tops = [g for g in groups if g.parent is None and g.type is not EntityType.PERSON]
+    for short in tops:
+        n = len(short.tokens)
+        if n < 2 or short.parent is not None:
+            continue
+        longer = {
+            g.root().key: g.root()
+            for g in tops
+            if g is not short and g.type is short.type and len(g.tokens) > n and g.tokens[-n:] == short.tokens
+            and _place_prefix(_best_form(g).split()[: len(g.tokens) - n], known)
+        }  # fmt: skip
+        if len(longer) == 1:
+            _merge(next(iter(longer.values())), short)
+
+
+def _place_prefix(words: list[str], known: Callable[[str], bool]) -> bool:
+    prefix = " ".join(words)
+    return bool(words) and (known(prefix) or (prefix.isupper() and prefix.isalpha() and len(prefix) <= 3))

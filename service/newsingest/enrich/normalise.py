@@ -38,6 +38,7 @@ from newsingest.enrich.entity_merge import (
     merge_acronyms,
     merge_by_identity,
     merge_inflections,
+    merge_place_prefixed,
     position,
 )
 from newsingest.enrich.german_case import nominative_mentions
@@ -92,6 +93,7 @@ def normalise_entities(
     merge_abbreviations(groups, abbreviations(cleaned, texts))
     merge_acronyms(groups)
     merge_inflections(groups)
+    merge_place_prefixed(groups, is_known)
     fold_persons(groups)
 
     members: dict[int, list[Group]] = {}
