@@ -223,6 +223,7 @@ EXTENSION_COMMANDS: list[tuple[str, str]] = [
     ("newsingest.cli_status", "status_cmd"),
     ("newsingest.cli_failed", "failed_group"),
     ("newsingest.cli_stories", "stories_group"),
+    ("newsingest.cli_alerts", "alerts_group"),
 ]
 
 

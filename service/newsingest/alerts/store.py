@@ -63,6 +63,17 @@ class RuleStore:
         await self.map.flush()
         return rule
 
+    async def put_many(self, rules: list[AlertRule]) -> list[AlertRule]:
+        """Store several new rules with one acknowledgement (a watchlist); all or none fit under the limit."""
+        new = [rule for rule in rules if rule.id not in self.map]
+        if len(self.map) + len(new) > self.settings.alerts_max_rules:
+            raise RuleError(f"at most {self.settings.alerts_max_rules} alert rules can be stored "
+                            f"({len(self.map)} stored, {len(new)} new)")
+        for rule in rules:
+            self.map[rule.id] = rule.stored_json()
+        await self.map.flush()
+        return rules
+
     async def delete(self, rule_id: str) -> bool:
         if rule_id not in self.map:
             return False

@@ -23,8 +23,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from newsingest.alerts.feed import AlertFeed
-from newsingest.alerts.rules import AlertRule, RuleError, RulePatch, RuleSpec, RuleView, check_webhook_host
+from newsingest.alerts.rules import AlertRule, RuleError, RulePatch, RuleSpec, RuleView
 from newsingest.alerts.store import RuleStore
+from newsingest.alerts.validate import check_rule
 from newsingest.config import Settings
 from newsingest.index.search import Searcher, SearchError, SearchResult
 from newsingest.web.auth import API_KEY_HEADER, api_key_guard
@@ -57,16 +58,6 @@ class AlertsService:
         if self._started:
             await self.feed.stop()
             await self.store.stop()
-
-
-async def check_rule(searcher: Searcher, settings: Settings, rule: RuleSpec) -> None:
-    """Refuse a rule Elasticsearch cannot run or whose webhook is not allowed (SearchError → 400)."""
-    try:
-        check_webhook_host(rule.webhook_url, settings.webhook_allowed_hosts)
-    except RuleError as exc:
-        raise SearchError(str(exc)) from None
-    request = rule.search_request().model_copy(update={"size": 1})
-    await searcher.search(request)  # raises SearchError with Elasticsearch's reason for a malformed query
 
 
 async def _service(request: Request) -> AlertsService:

@@ -39,6 +39,7 @@ from newsingest.web.auth import api_key_guard
 from newsingest.web.export import export_router
 from newsingest.web.ingest import ingest_router
 from newsingest.web.stories import stories_router
+from newsingest.web.watchlists import watchlists_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -142,6 +143,7 @@ def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] 
     app.include_router(export_router(settings))
     app.state.alerts = AlertsService(settings)
     app.include_router(alerts_router(settings, _ERRORS))
+    app.include_router(watchlists_router(settings, _ERRORS))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:

@@ -1,0 +1,107 @@
+"""Turning a parsed watchlist into stored rules, each run once against the existing index.
+
+Every name's rule is searched on the read alias (one ``_msearch`` per ``CHUNK`` names, the rule's own query,
+``index/search.build_query``, exactly what ``/api/search`` runs): the number of past matches and the newest
+``FIRST_HITS``. A rule Elasticsearch refuses is reported with its line and not stored; the others are stored
+together (``RuleStore.put_many``), so a watchlist that does not fit under ``alerts_max_rules`` stores none.
+Shared by ``POST /api/watchlists`` and ``newsingest alerts watchlist``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch, NotFoundError
+from pydantic import BaseModel, Field
+
+from newsingest.alerts.rules import AlertRule, RuleView, rule_query
+from newsingest.alerts.store import RuleStore
+from newsingest.alerts.watchlist import DEFAULT_PREFIX, Watchlist
+from newsingest.config import Settings
+
+CHUNK = 200
+FIRST_HITS = 3
+
+
+class PastHit(BaseModel):
+    id: str
+    title: str
+    date: datetime | None = None
+    url: str | None = None
+
+
+class WatchlistRule(BaseModel):
+    line: int = Field(description="the name's line in the file")
+    rule: RuleView
+    past_matches: int = Field(description="articles the rule matches in the index now")
+    first_hits: list[PastHit] = Field(description="the newest of them")
+
+
+class RefusedLine(BaseModel):
+    line: int
+    reason: str
+
+
+class WatchlistReport(BaseModel):
+    created: int
+    rules: list[WatchlistRule]
+    refused: list[RefusedLine] = Field(description="lines not turned into rules, with the reason")
+
+
+def _past_search(rule: AlertRule) -> dict[str, Any]:
+    return {"query": rule_query(rule), "size": FIRST_HITS, "sort": [{"date": {"order": "desc"}}],
+            "_source": ["title", "date", "url"], "track_total_hits": True}
+
+
+async def past_matches(es: AsyncElasticsearch, settings: Settings,
+                       rules: list[AlertRule]) -> dict[str, tuple[int, list[PastHit]] | str]:
+    """rule id -> (total, newest hits), or the reason Elasticsearch refused the rule's search."""
+    found: dict[str, tuple[int, list[PastHit]] | str] = {}
+    for start in range(0, len(rules), CHUNK):
+        part = rules[start : start + CHUNK]
+        searches: list[dict[str, Any]] = []
+        for rule in part:
+            searches += [{"index": settings.read_alias, "ignore_unavailable": True}, _past_search(rule)]
+        try:
+            response = await es.msearch(searches=searches)
+        except NotFoundError:  # no index yet: nothing matched in the past
+            found.update({rule.id: (0, []) for rule in part})
+            continue
+        for rule, answer in zip(part, response["responses"], strict=True):
+            if "error" in answer:
+                found[rule.id] = str(answer["error"].get("reason") or answer["error"])[:300]
+                continue
+            hits = [PastHit(id=hit["_id"], title=hit["_source"].get("title") or "", date=hit["_source"].get("date"),
+                            url=hit["_source"].get("url")) for hit in answer["hits"]["hits"]]
+            found[rule.id] = (int(answer["hits"]["total"]["value"]), hits)
+    return found
+
+
+async def create_watchlist(store: RuleStore, es: AsyncElasticsearch, settings: Settings, watchlist: Watchlist,
+                           *, prefix: str = DEFAULT_PREFIX) -> WatchlistReport:
+    """Store one rule per name (RuleError when they do not fit) and list each one's past matches."""
+    lines: dict[str, int] = {}
+    rules: list[AlertRule] = []
+    for entry in watchlist.entries:
+        spec = entry.spec(prefix)
+        rule = AlertRule(**spec.model_dump(exclude={"secret"}))
+        lines[rule.id] = entry.line
+        rules.append(rule)
+    past = await past_matches(es, settings, rules)
+    refused = [RefusedLine(line=e.line, reason=e.reason) for e in watchlist.errors]
+    good: list[AlertRule] = []
+    for rule in rules:
+        outcome = past[rule.id]
+        if isinstance(outcome, str):
+            refused.append(RefusedLine(line=lines[rule.id], reason=f"Elasticsearch refused the rule: {outcome}"))
+        else:
+            good.append(rule)
+    if good:
+        await store.put_many(good)
+    created = []
+    for rule in good:
+        total, hits = past[rule.id]  # type: ignore[misc]
+        created.append(WatchlistRule(line=lines[rule.id], rule=rule.public(matches=0), past_matches=total,
+                                     first_hits=hits))
+    return WatchlistReport(created=len(created), rules=created, refused=sorted(refused, key=lambda r: r.line))
