@@ -227,3 +227,15 @@ def test_country_names_fall_back_to_english() -> None:
     assert country_name("DE", "xx") == "Germany"
     assert country_name("de", "de") == "Deutschland"
     assert country_name("ZZZ", "en") is None
+
+
+def test_another_name_of_a_country_of_the_article_joins_it(gaz: Gazetteer) -> None:
+    locations = [Entity(name="US", type=LOC, count=3), Entity(name="America", type=LOC, count=1),
+                 Entity(name="Washington", type=LOC, count=1)]
+    places, _ = resolve_places(locations, [], gaz)
+    new_entities, _ = canonical_countries(locations, places, "en")
+    assert [(e.name, e.count) for e in new_entities] == [("United States", 4), ("Washington", 1)]
+    # a name of a country the article does not name is left alone
+    only_france = [Entity(name="Frankreich", type=LOC, count=1), Entity(name="Fantasia", type=LOC, count=1)]
+    places, _ = resolve_places(only_france, [], gaz)
+    assert [e.name for e in canonical_countries(only_france, places, "de")[0]] == ["Frankreich", "Fantasia"]

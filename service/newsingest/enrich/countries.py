@@ -19,6 +19,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 
 from newsingest.enrich.folding import fold
+from newsingest.enrich.gazetteer import COUNTRY_ALIASES, NAME_LANGUAGES, name_variants
 from newsingest.models import Entity, EntityType, Place
 
 FALLBACK_LANGUAGE = "en"
@@ -47,6 +48,33 @@ def country_name(code: str, language: str) -> str | None:
     return _territories(language or FALLBACK_LANGUAGE).get(code) or _territories(FALLBACK_LANGUAGE).get(code)
 
 
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, frozenset[str]]:
+    """Folded country name (CLDR in the gazetteer's languages, the gazetteer's aliases) -> ISO codes."""
+    names: dict[str, set[str]] = {}
+    for language in NAME_LANGUAGES:
+        for code, name in _territories(language).items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(fold(name), set()).add(code)
+    for language_variants in VARIANTS.values():
+        for code, name in language_variants.items():
+            names.setdefault(fold(name), set()).add(code)
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            names.setdefault(fold(alias), set()).add(code)
+    return {name: frozenset(codes) for name, codes in names.items()}
+
+
+def _country_of(name: str, codes: set[str]) -> str | None:
+    """The one code among ``codes`` that ``name`` (or its nominative, "Vereinigten Staaten") names."""
+    table = _codes_by_name()
+    for variant in name_variants(name):
+        found = table.get(fold(variant), frozenset()) & codes
+        if len(found) == 1:
+            return next(iter(found))
+    return None
+
+
 def merge_same_name(entities: Sequence[Entity]) -> list[Entity]:
     """Entities of one type whose names fold alike become one (counts added, mentions kept in order)."""
     merged: dict[tuple[EntityType, str], Entity] = {}
@@ -66,21 +94,28 @@ def canonical_countries(
 ) -> tuple[list[Entity], list[Place]]:
     """Countries named by their CLDR name in ``language``: the places, and the location entities they came from."""
     renamed: dict[str, str] = {}  # folded name as the article used it -> CLDR name
+    displays: dict[str, str] = {}  # country code -> CLDR name, for the article's whole countries
     new_places: list[Place] = []
     for place in places:
         display = None
         if place.kind == "country" and place.country_code and place.geonames_id is not None:
             display = country_name(place.country_code, language)
+        if display and place.country_code:
+            displays[place.country_code] = display
         if display and display != place.name:
             renamed[fold(place.name)] = display
             place = place.model_copy(update={"name": display})
         new_places.append(place)
-    if not renamed:
+    if not displays:
         return list(entities), new_places
-    new_entities = [
-        entity.model_copy(update={"name": renamed[fold(entity.name)]})
-        if entity.type is EntityType.LOCATION and fold(entity.name) in renamed
-        else entity
-        for entity in entities
-    ]
+    new_entities = []
+    for entity in entities:
+        if entity.type is EntityType.LOCATION:
+            # the place's own spelling, or another name of one of the article's countries ("America" beside "US")
+            display = renamed.get(fold(entity.name))
+            code = None if display else _country_of(entity.name, set(displays))
+            display = display or (displays[code] if code else None)
+            if display and display != entity.name:
+                entity = entity.model_copy(update={"name": display})
+        new_entities.append(entity)
     return merge_same_name(new_entities), new_places
