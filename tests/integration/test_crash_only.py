@@ -116,7 +116,7 @@ def test_health_is_200_with_every_part_running(isolated: Settings, tmp_path: Pat
         status, body = answer
         assert status == 200
         assert body["status"] == "ok"
-        assert set(body["parts"]) == {"watcher", "enrich", "stories-tail", "indexer", "web"}
+        assert set(body["parts"]) == {"watcher", "enrich", "stories-tail", "indexer", "notifier", "web"}
         assert all(p["state"] == "running" for p in body["parts"].values())
     finally:
         assert pipeline.stop() == 0

@@ -15,10 +15,11 @@ from aiokafka.errors import CommitFailedError, KafkaError
 from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
 
+from newsingest.alerts.publisher import AlertPublisher, ReplayTracker
 from newsingest.config import Settings
 from newsingest.cputime import timed_coroutine
 from newsingest.index.document import to_document
-from newsingest.index.writer import BulkItem, BulkWriter, Stopped
+from newsingest.index.writer import BulkItem, BulkOutcome, BulkWriter, Stopped
 from newsingest.kafka.dlq import DeadLetterSink, dead_letter
 from newsingest.log import get_logger
 from newsingest.metrics import CONSUMER_LAG
@@ -49,12 +50,18 @@ class Indexer:
         dlq_producer: AIOKafkaProducer,
         stop: asyncio.Event,
         consumer: AIOKafkaConsumer | None = None,
+        alerts: AlertPublisher | None = None,
     ) -> None:
         self.settings = settings
         self.stop = stop
         self.writer = BulkWriter(es, settings, stop)
         self.dead_letters = DeadLetterSink(dlq_producer, settings.topic_dlq, stop)
         self.consumer = consumer or indexer_consumer(settings)
+        self.alerts = alerts
+        self.replays = ReplayTracker()  # which messages may have been indexed before a crash (alerts)
+        if alerts is not None:
+            self.replays.consumer = self.consumer
+            self.consumer.subscribe([settings.topic_enriched], listener=self.replays)
 
     async def run(self) -> None:
         await self.consumer.start()
@@ -103,10 +110,21 @@ class Indexer:
                                            offset=record.offset, article_id=doc_id))
         if not await self.dead_letters.send(letters):
             raise Stopped
+        if self.alerts is not None and outcome and not await self._alert(by_id, outcome):
+            raise Stopped
         await self._commit(records)
         if outcome:
             log.debug("batch indexed", documents=len(outcome.indexed), rejected=len(outcome.rejected),
                       dead_letters=len(letters))
+
+    async def _alert(self, by_id: dict[str, tuple[ConsumerRecord, BulkItem]], outcome: BulkOutcome) -> bool:
+        """Alert matches of what this poll indexed for the first time (or may have before a crash), sent
+        before the commit (alerts/publisher.py)."""
+        assert self.alerts is not None
+        candidates = [doc_id for doc_id in outcome.indexed
+                      if doc_id in outcome.created or self.replays.may_be_replay(by_id[doc_id][0])]
+        documents = {doc_id: by_id[doc_id][1].document for doc_id in candidates}
+        return await self.alerts.publish(documents, candidates)
 
     async def _commit(self, records: Sequence[ConsumerRecord]) -> None:
         offsets: dict[TopicPartition, int] = {}

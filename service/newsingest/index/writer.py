@@ -38,6 +38,7 @@ class BulkItem:
 class BulkOutcome:
     indexed: list[str] = field(default_factory=list)
     rejected: list[tuple[str, int, str]] = field(default_factory=list)  # (doc id, status, reason)
+    created: set[str] = field(default_factory=set)  # indexed for the first time (not an update)
 
 
 class Stopped(Exception):
@@ -85,6 +86,8 @@ class BulkWriter:
                 status = result["index"]["status"]
                 if status < 300:
                     outcome.indexed.append(encoded.doc_id)
+                    if result["index"].get("result") == "created":
+                        outcome.created.add(encoded.doc_id)
                 elif status in RETRYABLE_STATUS:
                     retry.append(encoded)
                 else:

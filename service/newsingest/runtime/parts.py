@@ -32,6 +32,8 @@ Runner = Callable[[Settings, asyncio.Event, Supervisor], Awaitable[None]]
 
 # --- indexer and watcher ---------------------------------------------------------------------------------
 async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
+    from newsingest.alerts.publisher import AlertPublisher
+    from newsingest.alerts.store import RuleStore
     from newsingest.index.client import async_client
     from newsingest.index.indexer import Indexer
     from newsingest.index.setup import ensure_index
@@ -41,14 +43,21 @@ async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Super
     es = async_client(settings)
     dlq_producer = role_producer(settings, "indexer")
     await dlq_producer.start()
+    rules = RuleStore(settings, role="indexer") if settings.alerts_enabled else None
     try:
         if await retrying(lambda: ensure_index(es, settings), what="create index template and aliases", stop=stop):
-            indexer = Indexer(settings, es, dlq_producer, stop)
+            alerts = None
+            if rules is not None:
+                await rules.start()
+                alerts = AlertPublisher(settings, es, dlq_producer, rules, stop)
+            indexer = Indexer(settings, es, dlq_producer, stop, alerts=alerts)
             if fault is not None:
                 _inject_into_indexer(indexer, fault)
             supervisor.running("indexer")
             await indexer.run()
     finally:
+        if rules is not None:
+            await rules.stop()
         await dlq_producer.stop()
         await es.close()
 
@@ -199,8 +208,11 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal)
-        runners = [(name, r) for name, r, wanted in (("indexer", run_indexer, index), ("watcher", run_watcher, watch))
-                   if wanted]
+        from newsingest.alerts.part import run_notifier
+
+        wanted_parts = (("indexer", run_indexer, index), ("notifier", run_notifier, index and settings.alerts_enabled),
+                        ("watcher", run_watcher, watch))
+        runners = [(name, r) for name, r, wanted in wanted_parts if wanted]
         for name, _ in runners:
             supervisor.register(name)
         server = web_server(settings, supervisor, refresh) if web else None

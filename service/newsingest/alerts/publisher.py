@@ -1,0 +1,112 @@
+"""Matching what the indexer just wrote against the alert rules, and putting the matches on ``news.alerts``.
+
+Called by the indexer after a poll's bulk and before it commits the poll's offsets, so a match is on
+``news.alerts`` (acknowledged by Kafka) before its article counts as done: a crash replays the poll and
+matches it again (at-least-once). A rule fires once per article: only articles Elasticsearch *created*
+are matched — plus, after a (re)assignment of partitions, every article of a message that may have been
+indexed before a crash without its matches being sent (offsets below the partition's end at assignment:
+``ReplayTracker``). A later re-enrichment of an old article (an update) does not fire again.
+
+The batch is made searchable with one refresh of the write index, then matched with one ``_msearch`` per
+``MSEARCH_CHUNK`` rules (``matcher.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from elasticsearch import AsyncElasticsearch
+
+from newsingest.alerts.matcher import match_batch
+from newsingest.alerts.rules import AlertRule
+from newsingest.alerts.store import RuleStore
+from newsingest.config import Settings
+from newsingest.kafka.headers import message_headers
+from newsingest.log import get_logger
+from newsingest.models import AlertMatch
+from newsingest.runtime.retry import retrying
+
+log = get_logger(__name__)
+
+SNIPPET_CHARS = 300
+_HEADERS = message_headers("alert-match")
+
+
+class ReplayTracker(ConsumerRebalanceListener):
+    """Which messages may be redeliveries: per assigned partition, offsets below its end at assignment."""
+
+    def __init__(self) -> None:
+        self.consumer: AIOKafkaConsumer | None = None
+        self.replay_until: dict[TopicPartition, int] = {}
+
+    async def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        for tp in revoked:
+            self.replay_until.pop(tp, None)
+
+    async def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        partitions = list(assigned)
+        if self.consumer is None or not partitions:
+            return
+        ends = await self.consumer.end_offsets(partitions)
+        self.replay_until.update(ends)
+
+    def may_be_replay(self, record: ConsumerRecord[Any, Any]) -> bool:
+        return record.offset < self.replay_until.get(TopicPartition(record.topic, record.partition), 0)
+
+
+def alert_match(rule: AlertRule, document: dict[str, Any]) -> AlertMatch:
+    body = str(document.get("body") or "")
+    return AlertMatch(
+        alert_id=rule.id, alert_name=rule.name, article_id=document["article_id"], title=document.get("title", ""),
+        url=document.get("url"), published_at=document.get("published_at"),
+        language=document.get("language") or "und", snippet=body[:SNIPPET_CHARS],
+        persons=list(document.get("persons", [])), organisations=list(document.get("organisations", [])),
+        places=[p["name"] for p in document.get("places", []) if p.get("name")],
+    )
+
+
+class AlertPublisher:
+    def __init__(self, settings: Settings, es: AsyncElasticsearch, producer: AIOKafkaProducer, rules: RuleStore,
+                 stop: asyncio.Event) -> None:
+        self.settings = settings
+        self.es = es
+        self.producer = producer
+        self.rules = rules
+        self.stop = stop
+        self.published = 0
+
+    async def publish(self, documents: dict[str, dict[str, Any]], candidates: Sequence[str]) -> bool:
+        """Match ``candidates`` (ids of ``documents`` just indexed) and send the matches; False when stopped
+        before they were acknowledged (the caller must not commit)."""
+        rules = self.rules.enabled()
+        if not rules or not candidates:
+            return True
+        found: list[Any] = []
+
+        async def match() -> None:
+            await self.es.indices.refresh(index=self.settings.write_alias)
+            result = await match_batch(self.es, self.settings.write_alias, rules, list(candidates))
+            found[:] = result.pairs
+
+        if not await retrying(match, what="match alert rules", stop=self.stop):
+            return False
+        by_id = {rule.id: rule for rule in rules}
+        messages = [alert_match(by_id[rule_id], documents[article_id]) for rule_id, article_id in found]
+        if messages and not await retrying(lambda: self._send(messages), what="send alert matches", stop=self.stop):
+            return False
+        self.published += len(messages)
+        if messages:
+            log.info("alert matches", matches=len(messages), articles=len(candidates), rules=len(rules))
+        return True
+
+    async def _send(self, messages: list[AlertMatch]) -> None:
+        futures = [
+            await self.producer.send(self.settings.topic_alerts, message.model_dump_json().encode(),
+                                     key=f"{message.alert_id}:{message.article_id}".encode(), headers=_HEADERS)
+            for message in messages
+        ]
+        await asyncio.gather(*futures)
