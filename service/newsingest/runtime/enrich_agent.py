@@ -48,11 +48,13 @@ class EnrichAgent:
         self.stories = ReplicatedMap(
             settings.kafka_servers, settings.topic_stories, client_id=f"{settings.app_id}.stories",
             compression=None if settings.producer_compression == "none" else settings.producer_compression,
+            coalesce_s=0,  # one flush per batch: nothing to coalesce
         )
         # the entity registry (enrich/registry.py): canonical names and aliases every worker shares, same mechanism
         self.entities = ReplicatedMap(
             settings.kafka_servers, settings.topic_entities, client_id=f"{settings.app_id}.entities",
             compression=None if settings.producer_compression == "none" else settings.producer_compression,
+            coalesce_s=0,  # one flush per batch: nothing to coalesce
         )
         self.enricher = Enricher(settings, engine=build_engine(settings), story_store=self.stories,
                                  entity_store=self.entities)
@@ -122,12 +124,13 @@ class EnrichAgent:
                 outgoing.append(Outgoing(raw.article_id.encode(), result.__pydantic_serializer__.to_json(result),
                                          _ENRICHED_HEADERS))
         add_cpu("enriched_produce", thread_time() - started)
-        # the story state these articles changed is durable before any of them can be acked
+        # the story state and entity registry these articles changed are durable before any of them can be acked
         topic = self.settings.topic_enriched
         await asyncio.gather(
             timed_coroutine(deliver_all(self._producer, topic, outgoing, what=f"send to {topic}"), "enriched_produce"),
             self.dead_letters.send(letters),
             self.stories.flush(),
+            self.entities.flush(),
         )
         ARTICLES_ENRICHED.inc(len(outgoing))
         if self.fault is not None and outgoing:
