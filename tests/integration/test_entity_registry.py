@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsingest.config import Settings
-from newsingest.enrich.registry import EntityRegistry
+from newsingest.enrich.registry import EntityRegistry, entity_key
 from newsingest.kafka.topics import ensure_topics, topic_specs
 from newsingest.models import Entity, EntityType, Mention, Place
 from newsingest.streaming.replicated_map import ReplicatedMap
+from tests.integration.harness import PipelineProcess, count_docs, drop, get_doc, indexed_ids, wait_for
 
 PER, ORG = EntityType.PERSON, EntityType.ORGANISATION
 
@@ -90,3 +92,33 @@ def test_two_workers_share_the_registry(isolated: Settings) -> None:
             await asyncio.gather(store_a.stop(), store_b.stop())
 
     asyncio.run(scenario())
+
+
+def test_the_pipeline_learns_into_the_shared_registry(
+    pipeline: PipelineProcess, isolated: Settings, samples_dir: Path
+) -> None:
+    """A running worker records the persons it enriches on news.entities; a new reader recovers them; the
+    indexed country carries its German CLDR name."""
+    drop(sorted(samples_dir.glob("*.txt")), isolated.inbox_dir)
+    wait_for(lambda: count_docs(isolated) == 2, 90, "both samples indexed", pipeline.log)
+    docs = [get_doc(isolated, doc_id) for doc_id in indexed_ids(isolated)]
+    places = {p["name"]: p for doc in docs for p in doc["places"]}
+    assert places["Vereinigte Staaten"]["country_code"] == "US"
+    assert "Vereinigten Staaten" not in places
+
+    async def recovered() -> dict[str, str]:
+        store = ReplicatedMap(isolated.kafka_servers, isolated.topic_entities, client_id="test.reader")
+        await store.start()
+        try:
+            return dict(store)
+        finally:
+            await store.stop()
+
+    async def eventually_learned() -> dict[str, str]:
+        async with asyncio.timeout(30):
+            while entity_key(PER, "Wladimir Putin") not in (found := await recovered()):
+                await asyncio.sleep(0.5)
+            return found
+
+    found = asyncio.run(eventually_learned())
+    assert '"n":"Wladimir Putin"' in found[entity_key(PER, "Wladimir Putin")]
