@@ -1,0 +1,250 @@
+"""Benchmark: alerts on the live stream (issue 15, item 7).
+
+    python bench/alerts.py --rules 1000 --files 600 --steady-seconds 60
+
+On the local stack, language detection only (NER off: the cost measured is the alerts', not CoreNLP's):
+1. throughput without rules: ``--files`` article files (BBC + 10kGNAD) dropped at once into a running
+   ``newsingest run``; articles/s from the first drop to the last one searchable;
+2. the same with ``--rules`` rules active (two title words of a corpus article each, a fifth with a language
+   filter; every rule has a webhook to a local receiver): articles/s, and the ratio to (1);
+3. steady load at half of the rate measured in (2), for ``--steady-seconds``: for every article that matched at
+   least one rule, the latency from its file being complete in the inbox (renamed in) to the first webhook
+   received for it; p50 and p99, the webhooks received, the pipeline's RSS.
+Prints one JSON line and appends a section to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import ProcessSampler, copies, corpus, percentile, progress, record
+
+from newsingest.alerts.rules import AlertRule
+from newsingest.alerts.store import RuleStore
+from newsingest.config import Settings
+from newsingest.index.client import sync_client
+from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.registry import parse_file
+from newsingest.kafka.topics import ensure_topics
+from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+
+WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{5,}")
+
+
+class Receiver:
+    """Webhook receiver: the arrival time of the first delivery per article, and the number of deliveries."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, float] = {}
+        self.count = 0
+        lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                now = time.monotonic()
+                article = json.loads(body)["article_id"]
+                with lock:
+                    receiver.count += 1
+                    receiver.first.setdefault(article, now)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def article_ids(files: list[tuple[str, bytes]]) -> dict[str, list[str]]:
+    ids: dict[str, list[str]] = {}
+    for name, data in files:
+        try:
+            ids[name] = [a.article_id for a in parse_file(SourceFile(name=name, data=data))]
+        except ParseError:
+            ids[name] = []
+    return ids
+
+
+def make_rules(files: list[tuple[str, bytes]], n: int, port: int, seed: int = 5) -> list[AlertRule]:
+    """``n`` selective rules: two words of one article's title (AND), a fifth restricted to a language."""
+    rng = random.Random(seed)
+    titles = []
+    for name, data in files:
+        try:
+            articles = parse_file(SourceFile(name=name, data=data))
+        except ParseError:
+            continue
+        words = sorted(set(WORD.findall(articles[0].title)))
+        if len(words) >= 2:
+            titles.append((words, "de" if name.startswith("gnad") else "en"))
+    rules = []
+    for i in range(n):
+        words, lang = rng.choice(titles)
+        a, b = rng.sample(words, 2)
+        filters = {"lang": [lang]} if i % 5 == 0 else {}
+        rules.append(AlertRule(name=f"rule {i}", query=f"{a} {b}", filters=filters,
+                               webhook_url=f"http://127.0.0.1:{port}/hook", secret=f"s{i}"))
+    return rules
+
+
+async def store_rules(settings: Settings, rules: list[AlertRule]) -> None:
+    await ensure_topics(settings)
+    store = RuleStore(settings, role="bench")
+    await store.start()
+    try:
+        for rule in rules:
+            store.map[rule.id] = rule.stored_json()
+        await store.map.flush()
+    finally:
+        await store.stop()
+
+
+def searchable(settings: Settings) -> int:
+    es = sync_client(settings)
+    try:
+        if not es.indices.exists_alias(name=settings.read_alias):
+            return 0
+        return int(es.count(index=settings.read_alias)["count"])
+    finally:
+        es.close()
+
+
+def drop(settings: Settings, staging: Path, name: str, data: bytes) -> float:
+    (staging / name).write_bytes(data)
+    (staging / name).rename(settings.inbox_dir / name)
+    return time.monotonic()
+
+
+def throughput(settings: Settings, root: Path, files: list[tuple[str, bytes]], expected: int,
+               timeout: float) -> tuple[float, PipelineProcess]:
+    """Articles/s of dropping ``files`` at once into a fresh pipeline; the pipeline keeps running."""
+    settings.inbox_dir.mkdir(parents=True, exist_ok=True)
+    staging = root / "staging"
+    staging.mkdir(exist_ok=True)
+    pipeline = PipelineProcess(settings, root / "run.log").start()
+    deadline = time.monotonic() + 120
+    while "indexer started" not in pipeline.log() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)  # the rules' replica and the notifier are up
+    started = time.monotonic()
+    for name, data in files:
+        drop(settings, staging, name, data)
+    deadline = started + timeout
+    while searchable(settings) < expected:
+        pipeline.log()
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out: {searchable(settings)} of {expected} searchable")
+        time.sleep(0.5)
+    return expected / (time.monotonic() - started), pipeline
+
+
+def steady(settings: Settings, root: Path, pipeline: PipelineProcess, files: list[tuple[str, bytes]],
+           rate: float, seconds: float, receiver: Receiver) -> dict[str, Any]:
+    staging = root / "staging"
+    ids = article_ids(files)
+    dropped: dict[str, float] = {}
+    sampler = ProcessSampler({"pipeline": pipeline.proc.pid}, interval=2.0)  # type: ignore[union-attr]
+    sampler.start()
+    started = time.monotonic()
+    sent = 0
+    for name, data in files:
+        due = started + sent / rate
+        if due > started + seconds:
+            break
+        time.sleep(max(0.0, due - time.monotonic()))
+        at = drop(settings, staging, name, data)
+        for article in ids[name]:
+            dropped.setdefault(article, at)
+        sent += 1
+        sampler.sample()
+    time.sleep(10)  # the last matches arrive
+    usage = sampler.stop()
+    latencies = sorted(receiver.first[a] - dropped[a] for a in dropped if a in receiver.first)
+    return {
+        "files_dropped": sent, "rate_files_per_s": round(rate, 1), "articles_matched": len(latencies),
+        "webhooks_received": receiver.count,
+        "latency_p50_s": round(percentile(latencies, 50), 3) if latencies else None,
+        "latency_p99_s": round(percentile(latencies, 99), 3) if latencies else None,
+        "pipeline_rss_mb_max": usage["rss_mb_max"]["pipeline"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--files", type=int, default=600, help="files of each throughput run")
+    parser.add_argument("--steady-seconds", type=float, default=60.0)
+    parser.add_argument("--timeout", type=float, default=900.0)
+    args = parser.parse_args()
+    base = Settings().model_copy(update={"ner_enabled": False})
+    files = corpus(args.files)
+    expected = sum(len(v) for v in article_ids(files).values())
+    receiver = Receiver()
+    results: dict[str, Any] = {"rules": args.rules, "files": args.files, "articles": expected, "ner": False}
+    namespaces = []
+    try:
+        progress(f"throughput without rules ({args.files} files)")
+        root = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
+        plain = isolated_settings(base, root)
+        namespaces.append(plain)
+        rate_plain, pipeline = throughput(plain, root, files, expected, args.timeout)
+        pipeline.stop()
+        progress(f"throughput with {args.rules} rules")
+        root = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
+        ruled = isolated_settings(base, root, webhook_allowed_hosts=["127.0.0.1"])
+        namespaces.append(ruled)
+        asyncio.run(store_rules(ruled, make_rules(files, args.rules, receiver.port)))
+        rate_rules, pipeline = throughput(ruled, root, files, expected, args.timeout)
+        try:
+            files_rate = rate_rules * args.files / expected / 2
+            progress(f"steady load at {files_rate:.1f} files/s for {args.steady_seconds:.0f} s")
+            more = list(copies(corpus(None), args.files + int(files_rate * args.steady_seconds) + 10))[args.files:]
+            receiver.first.clear()
+            receiver.count = 0
+            results["steady"] = steady(ruled, root, pipeline, more, files_rate, args.steady_seconds, receiver)
+        finally:
+            pipeline.stop()
+    finally:
+        receiver.server.shutdown()
+        for settings in namespaces:
+            remove_namespace(settings)
+    results.update({
+        "articles_per_s_without_rules": round(rate_plain, 1), "articles_per_s_with_rules": round(rate_rules, 1),
+        "ratio_with_to_without": round(rate_rules / rate_plain, 3),
+    })
+    s = results["steady"]
+    markdown = "\n".join([
+        "| measurement | value |", "|---|---|",
+        f"| articles per throughput run (language only) | {expected:,} |",
+        f"| throughput without rules | {rate_plain:.1f} articles/s |",
+        f"| **throughput with {args.rules:,} rules** | **{rate_rules:.1f} articles/s "
+        f"({results['ratio_with_to_without']} of without)** |",
+        f"| steady load (half of the rate with rules) | {s['rate_files_per_s']} files/s for "
+        f"{args.steady_seconds:.0f} s, {s['files_dropped']} files |",
+        f"| articles matched / webhooks received | {s['articles_matched']} / {s['webhooks_received']} |",
+        f"| **file complete → first webhook, p50 / p99** | **{s['latency_p50_s']} s / {s['latency_p99_s']} s** |",
+        f"| pipeline peak RSS | {s['pipeline_rss_mb_max']} MB |",
+    ])
+    record("alerts", results, markdown, base)
+
+
+if __name__ == "__main__":
+    main()
