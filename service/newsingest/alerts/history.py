@@ -4,8 +4,9 @@ match (same key) is counted and printed once."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -17,18 +18,23 @@ from newsingest.models import AlertMatch
 
 log = get_logger(__name__)
 
+SEEN_KEYS = 200_000
+
 
 def _consumer(settings: Settings, role: str, *, earliest: bool) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(bootstrap_servers=settings.kafka_servers, group_id=None, enable_auto_commit=False,
-                            client_id=f"{settings.app_id}.{role}",
+    return AIOKafkaConsumer(settings.topic_alerts, bootstrap_servers=settings.kafka_servers, group_id=None,
+                            enable_auto_commit=False, client_id=f"{settings.app_id}.{role}",
                             auto_offset_reset="earliest" if earliest else "latest")
 
 
-async def _assign(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    partitions = await consumer.partitions_for_topic(topic) or set()
-    assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-    consumer.assign(assigned)
-    return assigned
+async def _assigned(consumer: AIOKafkaConsumer, topic: str, timeout_s: float = 10.0) -> list[TopicPartition]:
+    """The topic's partitions (assigned to this group-less consumer once its metadata arrived)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not consumer.assignment():
+        if asyncio.get_running_loop().time() > deadline:
+            raise RuntimeError(f"topic {topic} does not exist")
+        await asyncio.sleep(0.05)
+    return sorted(consumer.assignment(), key=lambda tp: tp.partition)
 
 
 def _match(value: bytes | None, offset: int) -> AlertMatch | None:
@@ -46,9 +52,7 @@ async def count_matches(settings: Settings) -> Counter[str]:
     consumer = _consumer(settings, "alerts-count", earliest=True)
     await consumer.start()
     try:
-        assigned = await _assign(consumer, settings.topic_alerts)
-        if not assigned:
-            return counts
+        assigned = await _assigned(consumer, settings.topic_alerts)
         await consumer.seek_to_beginning(*assigned)
         ends = await consumer.end_offsets(assigned)
         remaining = {tp for tp in assigned if ends[tp] > await consumer.position(tp)}
@@ -73,12 +77,10 @@ async def follow_matches(settings: Settings, *, from_beginning: bool = False,
     """New matches as they arrive on ``news.alerts`` (from the oldest retained one with ``from_beginning``)."""
     consumer = _consumer(settings, "alerts-tail", earliest=from_beginning)
     await consumer.start()
-    seen: set[bytes] = set()
+    seen: OrderedDict[bytes, None] = OrderedDict()  # the last SEEN_KEYS keys: redeliveries are printed once
     given = 0
     try:
-        assigned = await _assign(consumer, settings.topic_alerts)
-        if not assigned:
-            raise RuntimeError(f"topic {settings.topic_alerts} does not exist")
+        assigned = await _assigned(consumer, settings.topic_alerts)
         if from_beginning:
             await consumer.seek_to_beginning(*assigned)
         else:
@@ -92,7 +94,9 @@ async def follow_matches(settings: Settings, *, from_beginning: bool = False,
                     key = record.key or b""
                     if key in seen:
                         continue
-                    seen.add(key)
+                    seen[key] = None
+                    if len(seen) > SEEN_KEYS:
+                        seen.popitem(last=False)
                     match = _match(record.value, record.offset)
                     if match is None:
                         continue
