@@ -6,6 +6,7 @@ counted in /metrics."""
 from __future__ import annotations
 
 import asyncio
+import time
 import urllib.request
 from pathlib import Path
 
@@ -70,5 +71,8 @@ def test_a_backlog_is_enriched_in_batches_and_committed(isolated: Settings, tmp_
         for step in ("consume", "language", "places", "stories", "enriched_produce"):
             assert values[f'newsingest_step_cpu_seconds_total{{step="{step}"}}'] > 0, step
         assert values['newsingest_step_cpu_seconds_total{step="ner_client"}'] == 0  # NER is off
+        started = time.monotonic()
+        assert worker.stop() == 0, worker.log_path.read_text()[-3000:]
+        assert time.monotonic() - started < 30
     finally:
         worker.stop()

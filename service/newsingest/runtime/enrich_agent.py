@@ -36,6 +36,7 @@ from newsingest.streaming.replicated_map import ReplicatedMap
 log = get_logger(__name__)
 
 _ENRICHED_HEADERS = message_headers("enriched-article")
+STOP_TIMEOUT_S = 20.0
 
 
 class EnrichAgent:
@@ -137,9 +138,14 @@ class EnrichAgent:
             self.fault.tick(len(outgoing))
 
     async def close(self) -> None:
+        """Stop the state maps and the producer together, bounded: with the broker down each could wait for its
+        request timeout, and nothing unflushed matters (no event was acked before its state and results were)."""
         self.supervisor.begin_stop()
         await self.enricher.aclose()
-        await self.stories.stop()
-        await self.entities.stop()
+        closing = [self.stories.stop(), self.entities.stop()]
         if self._producer is not None:
-            await self._producer.stop()
+            closing.append(self._producer.stop())
+        try:
+            await asyncio.wait_for(asyncio.gather(*closing, return_exceptions=True), timeout=STOP_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("enrich agent's clients not closed in time", timeout_s=STOP_TIMEOUT_S)
