@@ -26,12 +26,12 @@ ACCEPTED_TYPES = ("text/csv", "text/plain", "application/csv", "application/octe
 async def _body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:
-        raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
         if len(data) > MAX_BYTES:
-            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
+            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
     return bytes(data)
 
 
