@@ -3,14 +3,19 @@
 
 Thread time counts only the calling thread, so a step measured in a worker thread is not charged for what the
 event loop does meanwhile, and :func:`timed_coroutine` charges a coroutine only for its own slices between awaits
-(not for the other tasks that run while it waits on I/O).
+(not for the other tasks that run while it waits on I/O). Tasks the coroutine starts (an NER client sending the
+chunks of a text concurrently) are charged to the same step once :func:`install_task_timing` wrapped the loop's
+task factory: a task created during a timed slice is timed for that slice's step.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 from collections.abc import Callable, Coroutine, Generator, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -23,6 +28,7 @@ _T = TypeVar("_T")
 
 _COUNTERS: dict[str, Counter] = {step: STEP_CPU.labels(step) for step in STEPS}
 thread_time = time.thread_time
+_CURRENT: ContextVar[str | None] = ContextVar("newsingest_cpu_step", default=None)
 
 
 def add_cpu(step: str, seconds: float) -> None:
@@ -70,11 +76,14 @@ class _TimedCoroutine:
         try:
             while True:
                 started = thread_time()
+                token = _CURRENT.set(self._step)  # tasks created in this slice are timed for the same step
                 try:
                     yielded = coro.send(value) if error is None else coro.throw(error)
                 except StopIteration as stop:
                     spent += thread_time() - started
                     return stop.value
+                finally:
+                    _CURRENT.reset(token)
                 spent += thread_time() - started
                 try:
                     value, error = (yield yielded), None
@@ -88,3 +97,23 @@ async def timed_coroutine(coro: Coroutine[Any, Any, _T], step: str) -> _T:
     """Await ``coro``, counting the CPU of its own slices (not of other tasks' while it waits) for ``step``."""
     result: _T = await _TimedCoroutine(coro, step)
     return result
+
+
+async def _timed_task(coro: Coroutine[Any, Any, _T], step: str) -> _T:
+    result: _T = await _TimedCoroutine(coro, step)
+    return result
+
+
+def install_task_timing(loop: asyncio.AbstractEventLoop) -> bool:
+    """Make tasks created inside a timed coroutine count for its step (False: the loop has its own factory)."""
+    if loop.get_task_factory() is not None:
+        return False
+
+    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        step = _CURRENT.get()
+        if step is not None and inspect.iscoroutine(coro):
+            coro = _timed_task(coro, step)
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    loop.set_task_factory(factory)  # type: ignore[arg-type]
+    return True

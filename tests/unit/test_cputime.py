@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from newsingest.cputime import cpu_step, timed, timed_coroutine
+from newsingest.cputime import cpu_step, install_task_timing, timed, timed_coroutine
 from newsingest.metrics import REGISTRY, STEPS
 
 
@@ -62,3 +62,26 @@ async def test_a_timed_coroutine_passes_errors_and_counts_them_too() -> None:
     with pytest.raises(ValueError, match="boom"):
         await timed_coroutine(fails(), "language")
     assert step_seconds("language") - before >= 0.025
+
+
+async def test_tasks_a_timed_coroutine_starts_count_for_its_step_once_installed() -> None:
+    async def chunk() -> None:
+        burn(0.03)
+        await asyncio.sleep(0)
+        burn(0.03)
+
+    async def client() -> None:
+        await asyncio.gather(*(asyncio.ensure_future(chunk()) for _ in range(2)))
+
+    async def untimed_neighbour() -> None:
+        burn(0.05)
+
+    assert install_task_timing(asyncio.get_running_loop())
+    try:
+        before = step_seconds("ner_client")
+        neighbour = asyncio.ensure_future(untimed_neighbour())  # created outside a timed slice: not counted
+        await timed_coroutine(client(), "ner_client")
+        await neighbour
+        assert 0.11 <= step_seconds("ner_client") - before < 0.16
+    finally:
+        asyncio.get_running_loop().set_task_factory(None)

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaProducer
 from pydantic import ValidationError
 
 from newsingest.config import Settings
-from newsingest.cputime import add_cpu, thread_time, timed_coroutine
+from newsingest.cputime import add_cpu, install_task_timing, thread_time, timed_coroutine
 from newsingest.enrich.pipeline import Enricher
 from newsingest.kafka.dlq import DeadLetterSink, dead_letter
 from newsingest.kafka.headers import message_headers
@@ -80,6 +80,7 @@ class EnrichAgent:
             await self.close()
 
     async def consume(self, stream: faust.StreamT[Any]) -> None:
+        install_task_timing(asyncio.get_running_loop())  # the NER client's own tasks count as ner_client CPU
         await self.enricher.warm_up()  # models and gazetteer loaded before the first article, not during it
         self._producer = role_producer(self.settings, "enrich")
         await self._producer.start()
