@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from newsingest.config import Settings
 from newsingest.enrich.ner.base import NerEngine, NullEngine, RawMention
 from newsingest.enrich.ner.org_heads import OrgHeadEngine
+from newsingest.enrich.ner.voting import VOTER_MODELS, VotingEngine
 
 
 class LanguageRouter:
@@ -39,6 +40,21 @@ def spacy_languages(settings: Settings) -> dict[str, str]:
     return {lang: model for lang, model in settings.ner_spacy_models.items() if lang in settings.ner_languages}
 
 
+def with_voters(corenlp: NerEngine, settings: Settings, languages: list[str]) -> NerEngine:
+    """``corenlp`` behind a :class:`VotingEngine` for the languages with a second model (``VOTER_MODELS``), unless
+    ``ner_corenlp_voting`` is off or the language's model was configured by hand."""
+    from newsingest.enrich.ner.corenlp import CoreNLPEngine
+
+    voters: dict[str, NerEngine] = {}
+    for lang in languages:
+        own = dict(settings.ner_corenlp_properties.get(lang, {}))
+        if lang not in VOTER_MODELS or "ner.model" in own or not settings.ner_corenlp_voting:
+            continue
+        update = {"ner_corenlp_properties": {lang: {**own, "ner.model": VOTER_MODELS[lang]}}}
+        voters[lang] = CoreNLPEngine(settings.model_copy(update=update), languages=[lang])
+    return VotingEngine(corenlp, voters) if voters else corenlp
+
+
 def build_engine(settings: Settings) -> NerEngine:
     """The engine the service uses; a :class:`NullEngine` when ``settings.ner_enabled`` is False.
 
@@ -54,7 +70,7 @@ def build_engine(settings: Settings) -> NerEngine:
     engines: dict[str, NerEngine] = {}
     if corenlp_langs:
         corenlp = CoreNLPEngine(settings, languages=corenlp_langs)
-        engines.update(dict.fromkeys(corenlp_langs, corenlp))
+        engines.update(dict.fromkeys(corenlp_langs, with_voters(corenlp, settings, corenlp_langs)))
     if spacy_models:
         from newsingest.enrich.ner.spacy_engine import SpacyEngine, check_installed
 

@@ -1,0 +1,68 @@
+"""VotingEngine: a PER/ORG/LOC mention of the main model is kept only where the second model agrees."""
+
+from __future__ import annotations
+
+from newsingest.config import Settings
+from newsingest.enrich.ner import build_engine
+from newsingest.enrich.ner.base import EntityType, RawMention
+from newsingest.enrich.ner.corenlp import CoreNLPEngine
+from newsingest.enrich.ner.voting import VOTER_MODELS, VotingEngine, agreed
+
+PER, ORG, LOC, MISC = EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION, EntityType.MISC
+
+
+def m(start: int, end: int, kind: EntityType, text: str = "x") -> RawMention:
+    return RawMention(start, end, text, kind)
+
+
+def test_agreement_needs_an_overlapping_span_of_the_same_type() -> None:
+    main = [m(0, 10, ORG), m(12, 20, PER), m(25, 30, LOC), m(40, 45, MISC)]
+    votes = [m(3, 8, ORG), m(12, 20, LOC), m(30, 35, LOC)]
+    # ORG overlaps an ORG vote; PER only a LOC vote; LOC's vote starts where it ends; MISC is never voted on
+    assert agreed(main, votes) == [m(0, 10, ORG), m(40, 45, MISC)]
+
+
+def test_no_votes_keeps_only_misc() -> None:
+    assert agreed([m(0, 4, PER), m(5, 9, MISC)], []) == [m(5, 9, MISC)]
+
+
+class Fixed:
+    name = "fixed"
+
+    def __init__(self, mentions: list[RawMention], languages: tuple[str, ...] = ("en", "de")) -> None:
+        self.mentions, self.languages, self.closed = mentions, languages, 0
+
+    def supports(self, language: str) -> bool:
+        return language in self.languages
+
+    async def recognise(self, text: str, language: str) -> list[RawMention]:
+        return list(self.mentions)
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+async def test_only_languages_with_a_voter_are_filtered() -> None:
+    main = Fixed([m(0, 4, PER), m(5, 9, ORG)])
+    voter = Fixed([m(0, 4, PER)], languages=("en",))
+    engine = VotingEngine(main, {"en": voter})
+    assert await engine.recognise("text", "en") == [m(0, 4, PER)]
+    assert await engine.recognise("text", "de") == [m(0, 4, PER), m(5, 9, ORG)]
+    await engine.aclose()
+    assert (main.closed, voter.closed) == (1, 1)
+
+
+def test_off_by_default_and_wired_when_enabled() -> None:
+    assert not isinstance(build_engine(Settings()).inner, VotingEngine)
+    engine = build_engine(Settings(ner_corenlp_voting=True)).inner
+    assert isinstance(engine, VotingEngine)
+    assert isinstance(engine.main, CoreNLPEngine)
+    assert set(engine.voters) == {"en"}
+    assert VOTER_MODELS["en"] in engine.voters["en"]._params["en"]["properties"]
+    assert "english.conll.4class" in engine.main._params["en"]["properties"]
+
+
+def test_a_hand_configured_english_model_is_not_voted_on() -> None:
+    own = {"en": {"ner.model": "edu/stanford/nlp/models/ner/english.muc.7class.distsim.crf.ser.gz"}}
+    engine = build_engine(Settings(ner_corenlp_voting=True, ner_corenlp_properties=own)).inner
+    assert isinstance(engine, CoreNLPEngine)
