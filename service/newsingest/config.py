@@ -175,6 +175,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description='per language, CoreNLP properties over the built-in ones, e.g. {"en": {"ner.model": "..."}}',
     )
+    ner_corenlp_voting: bool = Field(
+        default=False,
+        description="English: keep a PER/ORG/LOC mention only when CoreNLP's second English model agrees "
+        "(precision +0.11 on the facet set, but twice the NER work: docs/ner.md)",
+    )
     ner_spacy_models: dict[str, str] = Field(
         default_factory=dict,
         description='per language, an installed spaCy pipeline used instead of CoreNLP, e.g. {"en": "en_core_web_lg"}',
