@@ -4,17 +4,21 @@ rules survive a restart of the API (they live on the compacted rules topic)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from newsingest.config import Settings
+from newsingest.models import AlertMatch
 from newsingest.web.api import create_api
-from tests.e2e.support import delete_namespace, index_articles, sample_articles
-from tests.integration.harness import isolated_settings
+from tests.e2e.support import delete_namespace, index_articles, sample_articles, start_server
+from tests.integration.harness import isolated_settings, produce
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +89,27 @@ def test_the_api_key_guards_the_alerts(alert_settings: Settings) -> None:
         assert client.post("/api/alerts", json={"name": "x"}).status_code == 401
         assert client.get("/api/alerts/stream").status_code == 401
         assert client.get("/api/alerts", headers={"X-API-Key": "k3y"}).status_code == 200
+
+
+def test_the_live_stream_sends_new_matches(alert_settings: Settings, tmp_path: Path) -> None:
+    """``GET /api/alerts/stream`` of a real ``newsingest serve``: a match put on news.alerts arrives as an event;
+    the API key may come as ``?key=`` (EventSource cannot send headers)."""
+    settings = alert_settings.model_copy(update={"api_key": SecretStr("k3y")})
+    server, url = start_server(settings, tmp_path / "serve.log")
+    try:
+        assert httpx.get(f"{url}/api/alerts/stream", timeout=10).status_code == 401
+        match = AlertMatch(alert_id="a" * 32, alert_name="live", article_id="b" * 64, title="Live", language="en",
+                           snippet="…")
+        with httpx.stream("GET", f"{url}/api/alerts/stream", params={"key": "k3y"}, timeout=30) as stream:
+            assert stream.status_code == 200
+            assert stream.headers["content-type"].startswith("text/event-stream")
+            lines = stream.iter_lines()
+            assert next(lines) == ": connected"
+            produce(settings, settings.topic_alerts, [(f"{'a' * 32}:{'b' * 64}".encode(),
+                                                       match.model_dump_json().encode())])
+            event = [line for line in itertools.islice(lines, 6) if line.startswith(("event:", "id:", "data:"))]
+        assert event[0] == "event: match"
+        assert event[1] == f"id: {'a' * 32}:{'b' * 64}"
+        assert json.loads(event[2].removeprefix("data: "))["title"] == "Live"
+    finally:
+        server.stop()

@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from newsingest.config import Settings
+from newsingest.sandbox import remove_namespace
 from tests.e2e.support import delete_namespace, index_articles, sample_articles, start_server
 from tests.integration.harness import isolated_settings
 
@@ -32,6 +33,7 @@ def server_url(stack: Settings, tmp_path_factory: pytest.TempPathFactory, sample
     finally:
         server.stop()
         delete_namespace(namespace)
+        remove_namespace(namespace)  # the alert-rule topics the fuzzed POST /api/alerts created
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,8 @@ def api_schema(server_url: str) -> schemathesis.BaseSchema:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-@schema.parametrize()
+# the live stream of alert matches never ends: it has a test of its own (test_alerts_api.py)
+@schema.exclude(path="/api/alerts/stream").parametrize()
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_never_answers_a_server_error(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error, status_code_conformance, content_type_conformance,

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from newsingest.alerts.feed import AlertFeed
@@ -67,11 +67,13 @@ async def _service(request: Request) -> AlertsService:
 
 
 Service = Annotated[AlertsService, Depends(_service)]
+RuleId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="the rule's id")]
 
 
 def alerts_router(settings: Settings, errors: dict[int | str, dict[str, object]]) -> APIRouter:
     guard = Depends(api_key_guard(settings))
     router = APIRouter(prefix="/api/alerts", tags=["alerts"])
+    one = {**errors, 404: {"model": errors[400]["model"], "description": "no alert rule with this id"}}
     expected_key = settings.api_key.get_secret_value() if settings.api_key else None
 
     def found(alerts: AlertsService, rule_id: str) -> AlertRule:
@@ -95,7 +97,9 @@ def alerts_router(settings: Settings, errors: dict[int | str, dict[str, object]]
     async def list_rules(alerts: Service) -> list[RuleView]:
         return [rule.public(matches=alerts.feed.counts[rule.id]) for rule in alerts.store.rules()]
 
-    @router.get("/stream", summary="New matches as Server-Sent Events", include_in_schema=True)
+    @router.get("/stream", summary="New matches as Server-Sent Events (one `match` event per match)",
+                responses={**errors, 200: {"content": {"text/event-stream": {}},
+                                           "description": "an endless stream of `match` events"}})
     async def stream(request: Request, alerts: Service,
                      key: Annotated[str | None, Query(max_length=500, description="the API key (EventSource "
                                                                                  "cannot send headers)")] = None
@@ -123,28 +127,28 @@ def alerts_router(settings: Settings, errors: dict[int | str, dict[str, object]]
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-    @router.get("/{rule_id}", response_model=RuleView, responses=errors, dependencies=[guard],
+    @router.get("/{rule_id}", response_model=RuleView, responses=one, dependencies=[guard],
                 summary="One alert rule")
-    async def read(rule_id: str, alerts: Service) -> RuleView:
+    async def read(rule_id: RuleId, alerts: Service) -> RuleView:
         return found(alerts, rule_id).public(matches=alerts.feed.counts[rule_id])
 
-    @router.patch("/{rule_id}", response_model=RuleView, responses=errors, dependencies=[guard],
+    @router.patch("/{rule_id}", response_model=RuleView, responses=one, dependencies=[guard],
                   summary="Change an alert rule")
-    async def change(rule_id: str, patch: RulePatch, request: Request, alerts: Service) -> RuleView:
+    async def change(rule_id: RuleId, patch: RulePatch, request: Request, alerts: Service) -> RuleView:
         rule = found(alerts, rule_id).patched(patch)
         await check_rule(request.app.state.searcher, settings, rule)
         await alerts.store.put(rule)
         return rule.public(matches=alerts.feed.counts[rule_id])
 
-    @router.delete("/{rule_id}", status_code=204, responses=errors, dependencies=[guard],
+    @router.delete("/{rule_id}", status_code=204, responses=one, dependencies=[guard],
                    summary="Delete an alert rule")
-    async def delete(rule_id: str, alerts: Service) -> None:
+    async def delete(rule_id: RuleId, alerts: Service) -> None:
         if not await alerts.store.delete(rule_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no alert {rule_id}")
 
-    @router.get("/{rule_id}/matches", response_model=SearchResult, responses=errors, dependencies=[guard],
+    @router.get("/{rule_id}/matches", response_model=SearchResult, responses=one, dependencies=[guard],
                 summary="What the rule matches in the index now")
-    async def matches(rule_id: str, request: Request, alerts: Service,
+    async def matches(rule_id: RuleId, request: Request, alerts: Service,
                       size: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchResult:
         rule = found(alerts, rule_id)
         search = rule.search_request().model_copy(update={"size": size, "sort": "date"})

@@ -16,28 +16,26 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from newsingest import __version__
 from newsingest.config import Settings
 from newsingest.index.client import async_client
 from newsingest.index.search import (
     FACETS,
-    MAX_FILTER_VALUES,
     MAX_PAGE_SIZE,
-    MAX_QUERY_CHARS,
     BackendUnavailable,
     FacetSpec,
     Searcher,
     SearchError,
     SearchRequest,
     SearchResult,
-    SortOrder,
 )
 from newsingest.web.alerts import AlertsService, alerts_router, close_alerts
 from newsingest.web.auth import api_key_guard
 from newsingest.web.export import export_router
 from newsingest.web.ingest import ingest_router
+from newsingest.web.params import query_params, validated
 from newsingest.web.stories import stories_router
 from newsingest.web.watchlists import watchlists_router
 
@@ -54,35 +52,14 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     503: {"model": ErrorResponse, "description": "Elasticsearch is unreachable"},
 }
 
-FacetValues = Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES)]
-
 
 def search_request(
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="query string (AND OR NOT \"phrase\" -x x*)")] = "",
-    lang: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="language (ISO 639-1)")] = None,
-    source: FacetValues = None,
-    author: FacetValues = None,
-    person: FacetValues = None,
-    org: FacetValues = None,
-    place: FacetValues = None,
-    country: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="ISO 3166 alpha-2")] = None,
-    keyword: FacetValues = None,
-    story: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="story id: more from "
-                                                                                        "this story")] = None,
-    since: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD, ISO date-time or now-7d")] = None,
-    until: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD (whole day), ISO or date math")] = None,
-    sort: SortOrder = "relevance",
+    base: Annotated[SearchRequest, Depends(query_params)],
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
     after: Annotated[str | None, Query(max_length=2000, description="`next` of the previous page")] = None,
     facets: bool = True,
 ) -> SearchRequest:
-    values = {"lang": lang, "source": source, "author": author, "person": person, "org": org, "place": place,
-              "country": country, "keyword": keyword, "story": story}
-    try:
-        return SearchRequest(q=q, filters={k: v for k, v in values.items() if v}, since=since, until=until,
-                             sort=sort, size=size, after=after, facets=facets)
-    except ValidationError as exc:
-        raise SearchError("; ".join(str(err["msg"]) for err in exc.errors())) from None
+    return validated(**(base.model_dump() | {"size": size, "after": after, "facets": facets}))
 
 
 def create_api(settings: Settings, es_factory: Callable[[], AsyncElasticsearch] | None = None) -> FastAPI:

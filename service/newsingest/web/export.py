@@ -13,51 +13,26 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
-from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from newsingest.config import Settings
 from newsingest.index.export import MEDIA_TYPES, ExportFormat, ExportStream, open_export
 from newsingest.index.search import (
-    MAX_FILTER_VALUES,
-    MAX_QUERY_CHARS,
     Searcher,
-    SearchError,
     SearchRequest,
-    SortOrder,
 )
 from newsingest.web.auth import api_key_guard
+from newsingest.web.params import query_params
 
-FacetValues = Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES)]
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def export_request(
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="query string (AND OR NOT \"phrase\" -x x*)")] = "",
-    lang: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="language (ISO 639-1)")] = None,
-    source: FacetValues = None,
-    author: FacetValues = None,
-    person: FacetValues = None,
-    org: FacetValues = None,
-    place: FacetValues = None,
-    country: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="ISO 3166 alpha-2")] = None,
-    keyword: FacetValues = None,
-    story: Annotated[list[str] | None, Query(max_length=MAX_FILTER_VALUES, description="story id: more from "
-                                                                                        "this story")] = None,
-    since: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD, ISO date-time or now-7d")] = None,
-    until: Annotated[str | None, Query(max_length=64, description="YYYY-MM-DD (whole day), ISO or date math")] = None,
-    sort: SortOrder = "relevance",
-) -> SearchRequest:
-    values = {"lang": lang, "source": source, "author": author, "person": person, "org": org, "place": place,
-              "country": country, "keyword": keyword, "story": story}
-    try:
-        return SearchRequest(q=q, filters={k: v for k, v in values.items() if v}, since=since, until=until,
-                             sort=sort, facets=False)
-    except ValidationError as exc:
-        raise SearchError("; ".join(str(err["msg"]) for err in exc.errors())) from None
+def export_request(request: Annotated[SearchRequest, Depends(query_params)]) -> SearchRequest:
+    """The search's parameters without the paging ones (``size``, ``after``, ``facets``)."""
+    return request
 
 
 def file_name(request: SearchRequest, fmt: ExportFormat, now: datetime | None = None) -> str:
