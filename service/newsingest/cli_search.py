@@ -15,6 +15,7 @@ import click
 from newsingest.config import Settings
 
 _MARK = re.compile(r"</?mark>")
+SHUTDOWN_GRACE_S = 5
 
 
 def _settings() -> Settings:
@@ -121,7 +122,9 @@ def serve_cmd(host: str | None, port: int | None) -> None:
     settings = _settings()
     host, port = host or settings.api_host, port or settings.api_port
     click.echo(f"serving http://{host}:{port}/  (API: /api/search, /openapi.json)", err=True)
-    uvicorn.run(create_api(settings), host=host, port=port, log_level="warning", access_log=False)
+    # open Server-Sent-Events streams (/api/alerts/stream) never end by themselves: stop waiting for them
+    uvicorn.run(create_api(settings), host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
 
 
 # --- reindex --------------------------------------------------------------------------------------------
