@@ -59,6 +59,7 @@ from newsingest.enrich.story_centroid import (
 )
 from newsingest.enrich.story_features import StoryFeatures, entity_keys, event_interval, story_features
 from newsingest.enrich.story_idf import StreamIdf
+from newsingest.enrich.story_model import MergeModel, pair_features
 from newsingest.enrich.terms import cosine
 
 __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity_keys", "event_interval",
@@ -93,6 +94,7 @@ class Thresholds:
     w_text: float = 0.6
     w_title: float = 0.2
     w_entity: float = 0.2
+    model: MergeModel | None = None  # a learned merge decision (story_model.py): ``story`` is then a probability
 
 
 class StoryIndex:
@@ -201,7 +203,10 @@ class StoryIndex:
         gap = _gap((f.start, f.end), (centroid["s"], centroid["e"]))
         if gap > self.window:
             return 0.0
-        return self.score(similarity(mine, centroid, self.idf)) * (1.0 - self.thresholds.time_decay * gap / self.window)
+        sim = similarity(mine, centroid, self.idf)
+        if self.thresholds.model is not None:
+            return self.thresholds.model.probability(pair_features(mine, centroid, self.idf, sim, gap / self.window))
+        return self.score(sim) * (1.0 - self.thresholds.time_decay * gap / self.window)
 
     def score(self, s: Similarity) -> float:
         t = self.thresholds
