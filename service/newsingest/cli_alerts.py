@@ -68,9 +68,15 @@ def _with_stack(call: Callable[[Any, Any], Awaitable[T]], *, store: bool = True)
 
 
 def _facet_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    helps = {"person": "person mentioned (repeat = all of them)", "org": "organisation mentioned",
-             "place": "place mentioned", "country": "ISO 3166 alpha-2 code", "lang": "language, ISO 639-1",
-             "source": "publisher or agency", "author": "author"}
+    helps = {
+        "person": "person mentioned (repeat = all of them)",
+        "org": "organisation mentioned",
+        "place": "place mentioned",
+        "country": "ISO 3166 alpha-2 code",
+        "lang": "language, ISO 639-1",
+        "source": "publisher or agency",
+        "author": "author",
+    }
     for name in reversed(FACET_OPTIONS):
         command = click.option(f"--{name}", multiple=True, help=helps[name])(command)
     return command
@@ -94,8 +100,16 @@ def alerts_group() -> None:
 @click.option("--secret-stdin", is_flag=True, help="read the webhook secret from the first line of stdin")
 @click.option("--disabled", is_flag=True, help="store the rule switched off")
 @click.option("--json", "as_json", is_flag=True, help="print the stored rule as JSON")
-def add_cmd(name: str, query: str, webhook: str | None, secret_env: str | None, secret_stdin: bool,
-            disabled: bool, as_json: bool, **facets: tuple[str, ...]) -> None:
+def add_cmd(
+    name: str,
+    query: str,
+    webhook: str | None,
+    secret_env: str | None,
+    secret_stdin: bool,
+    disabled: bool,
+    as_json: bool,
+    **facets: tuple[str, ...],
+) -> None:
     """Add a rule NAME: --query and facet filters with the semantics of `newsingest search`."""
     from newsingest.alerts.rules import AlertRule, RuleSpec
     from newsingest.alerts.validate import check_rule
@@ -110,8 +124,14 @@ def add_cmd(name: str, query: str, webhook: str | None, secret_env: str | None, 
     elif secret_stdin:
         secret = SecretStr(sys.stdin.readline().rstrip("\r\n"))
     try:
-        spec = RuleSpec(name=name, query=query, filters=_filters(facets), webhook_url=webhook,  # type: ignore[arg-type]
-                        secret=secret, enabled=not disabled)
+        spec = RuleSpec(
+            name=name,
+            query=query,
+            filters=_filters(facets),
+            webhook_url=webhook,  # type: ignore[arg-type]
+            secret=secret,
+            enabled=not disabled,
+        )
     except ValidationError as exc:
         _fail("; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'rule'}: {e['msg']}" for e in exc.errors()), 2)
 
@@ -146,8 +166,13 @@ def list_cmd(as_json: bool) -> None:
 
     rules, counts = _with_stack(call)
     if as_json:
-        click.echo(json.dumps([json.loads(r.public(matches=counts[r.id]).model_dump_json()) for r in rules],
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [json.loads(r.public(matches=counts[r.id]).model_dump_json()) for r in rules],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
     click.echo(f"{len(rules)} alert rule{'' if len(rules) == 1 else 's'}")
     for rule in rules:
@@ -208,8 +233,10 @@ def test_cmd(rule_id: str | None, query: str | None, size: int, as_json: bool, *
 def match_line(match: Any) -> str:
     """One human-readable line per match: time, rule, article id, language, title and the persons."""
     persons = f"  ({', '.join(match.persons[:4])})" if match.persons else ""
-    return (f"{match.matched_at:%H:%M:%S}  [{match.alert_name[:30]}]  {match.article_id[:12]}  "
-            f"[{match.language}] {match.title[:80]}{persons}")
+    return (
+        f"{match.matched_at:%H:%M:%S}  [{match.alert_name[:30]}]  {match.article_id[:12]}  "
+        f"[{match.language}] {match.title[:80]}{persons}"
+    )
 
 
 @alerts_group.command("tail")

@@ -55,8 +55,9 @@ def rule_item(browser: webdriver.Chrome, rule_id: str) -> webdriver.remote.webel
     return browser.find_element(By.CSS_SELECTOR, f'#alerts-list li[data-alert="{rule_id}"]')
 
 
-def test_saved_search_alert_shows_a_produced_match_live(browser: webdriver.Chrome, site: tuple[Settings, str],
-                                                        tmp_path: Path, articles: list[EnrichedArticle]) -> None:
+def test_saved_search_alert_shows_a_produced_match_live(
+    browser: webdriver.Chrome, site: tuple[Settings, str], tmp_path: Path, articles: list[EnrichedArticle]
+) -> None:
     settings, url = site
     browser.get(f"{url}/?q=Gipfeltreffen&person={quote('kim jong un')}&lang=de&since=2023-01-01")
     WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#results .result"))
@@ -67,7 +68,8 @@ def test_saved_search_alert_shows_a_produced_match_live(browser: webdriver.Chrom
     name.send_keys("Gipfel mit Kim")
     browser.find_element(By.CSS_SELECTOR, "#save-alert-form button[type=submit]").click()
     WebDriverWait(browser, 20).until(
-        lambda b: b.find_element(By.ID, "save-alert-status").get_attribute("data-alert"), message="the saved alert")
+        lambda b: b.find_element(By.ID, "save-alert-status").get_attribute("data-alert"), message="the saved alert"
+    )
     rule_id = browser.find_element(By.ID, "save-alert-status").get_attribute("data-alert")
     assert rule_id
     stored = httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).json()
@@ -80,12 +82,14 @@ def test_saved_search_alert_shows_a_produced_match_live(browser: webdriver.Chrom
     assert not browser.find_element(By.ID, "results").is_displayed()
     assert rule_item(browser, rule_id).get_attribute("data-matches") == "0"
     WebDriverWait(browser, 20).until(
-        lambda b: b.find_element(By.ID, "alerts-live-status").get_attribute("data-state") == "open", message="SSE")
+        lambda b: b.find_element(By.ID, "alerts-live-status").get_attribute("data-state") == "open", message="SSE"
+    )
 
     article = next(a for a in articles if "Gipfeltreffen" in a.body)
     produce_matches(settings, [alert_match(rule_id, "Gipfel mit Kim", article)])
     WebDriverWait(browser, 30).until(
-        lambda b: b.find_elements(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]'), message="the match")
+        lambda b: b.find_elements(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]'), message="the match"
+    )
     live = browser.find_element(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]')
     assert live.get_attribute("data-article") == article.article_id
     assert article.title in live.text
@@ -106,8 +110,9 @@ def test_saved_search_alert_shows_a_produced_match_live(browser: webdriver.Chrom
     assert rule_item(browser, rule_id).get_attribute("data-unread") == "0"
 
     rule_item(browser, rule_id).find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()  # disable
-    WebDriverWait(browser, 20).until(lambda b: httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).json()["enabled"]
-                                     is False)
+    WebDriverWait(browser, 20).until(
+        lambda b: httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).json()["enabled"] is False
+    )
     rule_item(browser, rule_id).find_element(By.CSS_SELECTOR, ".alert-delete").click()
     WebDriverWait(browser, 20).until(lambda b: not has_rule(b, rule_id))
     assert httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).status_code == 404
@@ -122,7 +127,8 @@ def test_watchlist_upload_on_the_page(browser: webdriver.Chrome, site: tuple[Set
     browser.find_element(By.ID, "watchlist-file").send_keys(str(csv))
     browser.find_element(By.CSS_SELECTOR, "#watchlist-form button[type=submit]").click()
     WebDriverWait(browser, 30).until(
-        lambda b: b.find_element(By.ID, "watchlist-status").get_attribute("data-created") == "2", message="upload")
+        lambda b: b.find_element(By.ID, "watchlist-status").get_attribute("data-created") == "2", message="upload"
+    )
     report = browser.find_element(By.ID, "watchlist-status").text
     assert "2 rules created, 1 lines refused" in report
     assert "watchlist: Wladimir Putin: 2 past matches" in report

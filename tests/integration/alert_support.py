@@ -13,10 +13,17 @@ from newsingest.models import AlertMatch, EnrichedArticle, EntityType
 
 
 def alert_match(rule_id: str, rule_name: str, article: EnrichedArticle) -> AlertMatch:
-    return AlertMatch(alert_id=rule_id, alert_name=rule_name, article_id=article.article_id, title=article.title,
-                      url=article.url, published_at=article.published_at, language=article.language,
-                      snippet=article.body[:300],
-                      persons=[e.name for e in article.entities if e.type == EntityType.PERSON])
+    return AlertMatch(
+        alert_id=rule_id,
+        alert_name=rule_name,
+        article_id=article.article_id,
+        title=article.title,
+        url=article.url,
+        published_at=article.published_at,
+        language=article.language,
+        snippet=article.body[:300],
+        persons=[e.name for e in article.entities if e.type == EntityType.PERSON],
+    )
 
 
 def produce_matches(settings: Settings, matches: list[AlertMatch]) -> None:
@@ -28,8 +35,11 @@ def produce_matches(settings: Settings, matches: list[AlertMatch]) -> None:
         await producer.start()
         try:
             for match in matches:
-                await producer.send_and_wait(settings.topic_alerts, match.model_dump_json().encode(),
-                                             key=f"{match.alert_id}:{match.article_id}".encode())
+                await producer.send_and_wait(
+                    settings.topic_alerts,
+                    match.model_dump_json().encode(),
+                    key=f"{match.alert_id}:{match.article_id}".encode(),
+                )
         finally:
             await producer.stop()
 

@@ -30,8 +30,9 @@ def articles(samples_dir: Path) -> list[EnrichedArticle]:
 
 
 @pytest.fixture(scope="module")
-def settings(stack: Settings, tmp_path_factory: pytest.TempPathFactory,
-             articles: list[EnrichedArticle]) -> Iterator[Settings]:
+def settings(
+    stack: Settings, tmp_path_factory: pytest.TempPathFactory, articles: list[EnrichedArticle]
+) -> Iterator[Settings]:
     from newsingest.sandbox import remove_namespace
 
     isolated = isolated_settings(stack, tmp_path_factory.mktemp("alerts-cli"), webhook_allowed_hosts=[])
@@ -41,27 +42,61 @@ def settings(stack: Settings, tmp_path_factory: pytest.TempPathFactory,
     remove_namespace(isolated)
 
 
-def alerts(settings: Settings, *args: str, stdin: str | None = None,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([NEWSINGEST, "alerts", *args], env={**settings_env(settings), **(env or {})},
-                          input=stdin, capture_output=True, text=True, timeout=90)
+def alerts(
+    settings: Settings, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [NEWSINGEST, "alerts", *args],
+        env={**settings_env(settings), **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
 
 
 def test_add_list_test_and_rm(settings: Settings, articles: list[EnrichedArticle]) -> None:
-    added = alerts(settings, "add", "Kim in Russland", "--query", "Wladiwostok", "--person", "Kim Jong Un",
-                   "--lang", "de", "--webhook", "https://hooks.example.org/newsroom", "--secret-env", "HOOK_SECRET",
-                   "--json", env={"HOOK_SECRET": "s3cr3t-value"})
+    added = alerts(
+        settings,
+        "add",
+        "Kim in Russland",
+        "--query",
+        "Wladiwostok",
+        "--person",
+        "Kim Jong Un",
+        "--lang",
+        "de",
+        "--webhook",
+        "https://hooks.example.org/newsroom",
+        "--secret-env",
+        "HOOK_SECRET",
+        "--json",
+        env={"HOOK_SECRET": "s3cr3t-value"},
+    )
     assert added.returncode == 0, added.stderr
     rule = json.loads(added.stdout)
     assert rule["has_secret"] is True
     assert rule["filters"] == {"person": ["Kim Jong Un"], "lang": ["de"]}
-    piped = alerts(settings, "add", "Putin", "--person", "wladimir putin", "--secret-stdin",
-                   "--webhook", "https://hooks.example.org/b", "--disabled", stdin="from-stdin\n")
+    piped = alerts(
+        settings,
+        "add",
+        "Putin",
+        "--person",
+        "wladimir putin",
+        "--secret-stdin",
+        "--webhook",
+        "https://hooks.example.org/b",
+        "--disabled",
+        stdin="from-stdin\n",
+    )
     assert piped.returncode == 0, piped.stderr
     other_id = piped.stdout.split()[0]
 
-    produce_matches(settings, [alert_match(rule["id"], rule["name"], a) for a in articles]
-                    + [alert_match(rule["id"], rule["name"], articles[0])])  # a redelivery: counted once
+    produce_matches(
+        settings,
+        [alert_match(rule["id"], rule["name"], a) for a in articles]
+        + [alert_match(rule["id"], rule["name"], articles[0])],
+    )  # a redelivery: counted once
     listed = alerts(settings, "list", "--json")
     assert listed.returncode == 0, listed.stderr
     assert "s3cr3t-value" not in listed.stdout
@@ -88,14 +123,17 @@ def test_add_list_test_and_rm(settings: Settings, articles: list[EnrichedArticle
     assert rule["id"] not in alerts(settings, "list").stdout
 
 
-@pytest.mark.parametrize("args", [
-    ("bad query", "--query", "title:(unclosed"),
-    ("loopback", "--webhook", "http://127.0.0.1:9200/_cluster/settings"),
-    ("ftp", "--webhook", "ftp://example.org/x"),
-    ("two secrets", "--secret-env", "A", "--secret-stdin"),
-    ("no such variable", "--secret-env", "NEWSINGEST_TEST_UNSET_VARIABLE"),
-    ("", "--query", "x"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bad query", "--query", "title:(unclosed"),
+        ("loopback", "--webhook", "http://127.0.0.1:9200/_cluster/settings"),
+        ("ftp", "--webhook", "ftp://example.org/x"),
+        ("two secrets", "--secret-env", "A", "--secret-stdin"),
+        ("no such variable", "--secret-env", "NEWSINGEST_TEST_UNSET_VARIABLE"),
+        ("", "--query", "x"),
+    ],
+)
 def test_bad_rules_are_refused(settings: Settings, args: tuple[str, ...]) -> None:
     done = alerts(settings, "add", *args)
     assert done.returncode == 2, done.stdout + done.stderr
@@ -104,8 +142,13 @@ def test_bad_rules_are_refused(settings: Settings, args: tuple[str, ...]) -> Non
 
 def test_tail_prints_matches_as_they_arrive(settings: Settings, articles: list[EnrichedArticle]) -> None:
     produce_matches(settings, [alert_match("a" * 32, "before the tail", articles[0])])
-    tail = subprocess.Popen([NEWSINGEST, "alerts", "tail", "--json", "--limit", "2"], env=settings_env(settings),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tail = subprocess.Popen(
+        [NEWSINGEST, "alerts", "tail", "--json", "--limit", "2"],
+        env=settings_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         n = 0
@@ -124,11 +167,11 @@ def test_tail_prints_matches_as_they_arrive(settings: Settings, articles: list[E
     assert "schema_version" not in printed[0]
 
 
-def test_watchlist_creates_rules_with_past_matches(settings: Settings, tmp_path: Path,
-                                                   articles: list[EnrichedArticle]) -> None:
+def test_watchlist_creates_rules_with_past_matches(
+    settings: Settings, tmp_path: Path, articles: list[EnrichedArticle]
+) -> None:
     path = tmp_path / "names.csv"
-    path.write_bytes("\ufeffname,type\nKim Jong Un,person\nkreml\nSeoul\n=cmd|' /C calc'!A0\nNiemand,person\n"
-                     .encode())
+    path.write_bytes("\ufeffname,type\nKim Jong Un,person\nkreml\nSeoul\n=cmd|' /C calc'!A0\nNiemand,person\n".encode())
     done = alerts(settings, "watchlist", str(path), "--name-prefix", "wl: ", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

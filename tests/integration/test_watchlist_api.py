@@ -27,8 +27,9 @@ def articles(samples_dir: Path) -> list[EnrichedArticle]:
 
 
 @pytest.fixture(scope="module")
-def settings(stack: Settings, tmp_path_factory: pytest.TempPathFactory,
-             articles: list[EnrichedArticle]) -> Iterator[Settings]:
+def settings(
+    stack: Settings, tmp_path_factory: pytest.TempPathFactory, articles: list[EnrichedArticle]
+) -> Iterator[Settings]:
     from newsingest.sandbox import remove_namespace
 
     isolated = isolated_settings(stack, tmp_path_factory.mktemp("watchlist-api"))
@@ -38,8 +39,9 @@ def settings(stack: Settings, tmp_path_factory: pytest.TempPathFactory,
     remove_namespace(isolated)
 
 
-def test_a_watchlist_creates_one_rule_per_name_with_past_matches(settings: Settings,
-                                                                 articles: list[EnrichedArticle]) -> None:
+def test_a_watchlist_creates_one_rule_per_name_with_past_matches(
+    settings: Settings, articles: list[EnrichedArticle]
+) -> None:
     body = "Wladimir Putin,person\r\nYonhap,org\r\nmoskau,place\r\nKim Jong Un\r\n@evil\r\nKreml,weapon\r\n"
     with TestClient(create_api(settings)) as client:
         answer = client.post("/api/watchlists?name_prefix=wl:%20", content=body.encode("utf-8-sig"), headers=CSV)
@@ -65,13 +67,17 @@ def test_a_watchlist_creates_one_rule_per_name_with_past_matches(settings: Setti
         assert [h["id"] for h in search["hits"]] == [yonhap.article_id]
 
 
-@pytest.mark.parametrize(("body", "headers", "code"), [
-    (b"", CSV, 400),
-    (b"\x00\x01\x02\xff\n\x89PNG\r\n", CSV, 400),
-    (b"name,type\n", CSV, 400),
-    (b"a\n" * (MAX_BYTES // 2 + 1), CSV, 413),
-    (b"Kim Jong Un\n", {"content-type": "application/json"}, 415),
-], ids=["empty", "binary", "header-only", "too-big", "json"])
+@pytest.mark.parametrize(
+    ("body", "headers", "code"),
+    [
+        (b"", CSV, 400),
+        (b"\x00\x01\x02\xff\n\x89PNG\r\n", CSV, 400),
+        (b"name,type\n", CSV, 400),
+        (b"a\n" * (MAX_BYTES // 2 + 1), CSV, 413),
+        (b"Kim Jong Un\n", {"content-type": "application/json"}, 415),
+    ],
+    ids=["empty", "binary", "header-only", "too-big", "json"],
+)
 def test_bad_uploads_are_refused(settings: Settings, body: bytes, headers: dict[str, str], code: int) -> None:
     with TestClient(create_api(settings)) as client:
         answer = client.post("/api/watchlists", content=body, headers=headers)

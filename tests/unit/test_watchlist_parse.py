@@ -19,14 +19,21 @@ def test_names_with_and_without_type_bom_and_header() -> None:
     data = "\ufeffname,type\r\nKim Jong Un,person\r\nKreml,ORG\r\n\r\n  Wladiwostok , place\r\nReuters\r\n".encode()
     result = parse_watchlist(data)
     assert result.errors == []
-    assert result.entries == [WatchEntry(2, "Kim Jong Un", "person"), WatchEntry(3, "Kreml", "org"),
-                              WatchEntry(5, "Wladiwostok", "place"), WatchEntry(6, "Reuters", None)]
+    assert result.entries == [
+        WatchEntry(2, "Kim Jong Un", "person"),
+        WatchEntry(3, "Kreml", "org"),
+        WatchEntry(5, "Wladiwostok", "place"),
+        WatchEntry(6, "Reuters", None),
+    ]
 
 
 def test_no_header_quoted_names_and_synonyms() -> None:
     result = parse_watchlist(b'"Putin, Wladimir",Person\nAcme Corp,organisation\nBerlin,location\n')
-    assert [(e.name, e.kind) for e in result.entries] == [("Putin, Wladimir", "person"), ("Acme Corp", "org"),
-                                                          ("Berlin", "place")]
+    assert [(e.name, e.kind) for e in result.entries] == [
+        ("Putin, Wladimir", "person"),
+        ("Acme Corp", "org"),
+        ("Berlin", "place"),
+    ]
 
 
 def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept() -> None:
@@ -35,7 +42,7 @@ def test_bad_lines_are_reported_with_their_numbers_and_the_rest_kept() -> None:
         b"x" * (MAX_LINE_BYTES + 1),  # 2 huge
         b"\xff\xfe\x00binary\x00",  # 3 not UTF-8
         b"bell\x07name",  # 4 control character
-        b"=HYPERLINK(\"http://evil\"),person",  # 5 formula
+        b'=HYPERLINK("http://evil"),person',  # 5 formula
         b"+49 123",  # 6 formula-looking
         b"@SUM(A1)",  # 7
         b"-2+3",  # 8
@@ -90,5 +97,7 @@ def test_rules_of_typed_and_untyped_names() -> None:
     assert typed.query == ""
     untyped = WatchEntry(2, 'The "Best" \\ Co', None).spec()
     assert untyped.filters == {}
-    assert untyped.query == ('persons:"The \\"Best\\" \\\\ Co" OR organisations:"The \\"Best\\" \\\\ Co" '
-                             'OR places.name:"The \\"Best\\" \\\\ Co"')
+    assert untyped.query == (
+        'persons:"The \\"Best\\" \\\\ Co" OR organisations:"The \\"Best\\" \\\\ Co" '
+        'OR places.name:"The \\"Best\\" \\\\ Co"'
+    )

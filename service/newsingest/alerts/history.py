@@ -22,9 +22,14 @@ SEEN_KEYS = 200_000
 
 
 def _consumer(settings: Settings, role: str, *, earliest: bool) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(settings.topic_alerts, bootstrap_servers=settings.kafka_servers, group_id=None,
-                            enable_auto_commit=False, client_id=f"{settings.app_id}.{role}",
-                            auto_offset_reset="earliest" if earliest else "latest")
+    return AIOKafkaConsumer(
+        settings.topic_alerts,
+        bootstrap_servers=settings.kafka_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        client_id=f"{settings.app_id}.{role}",
+        auto_offset_reset="earliest" if earliest else "latest",
+    )
 
 
 async def _assigned(consumer: AIOKafkaConsumer, topic: str, timeout_s: float = 10.0) -> list[TopicPartition]:
@@ -72,8 +77,9 @@ async def count_matches(settings: Settings) -> Counter[str]:
     return counts
 
 
-async def follow_matches(settings: Settings, *, from_beginning: bool = False,
-                         limit: int | None = None) -> AsyncIterator[AlertMatch]:
+async def follow_matches(
+    settings: Settings, *, from_beginning: bool = False, limit: int | None = None
+) -> AsyncIterator[AlertMatch]:
     """New matches as they arrive on ``news.alerts`` (from the oldest retained one with ``from_beginning``)."""
     consumer = _consumer(settings, "alerts-tail", earliest=from_beginning)
     await consumer.start()

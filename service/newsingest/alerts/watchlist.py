@@ -30,9 +30,19 @@ DEFAULT_PREFIX = "watchlist: "
 
 EntityKind = Literal["person", "org", "place"]
 KIND_NAMES: dict[str, EntityKind] = {
-    "person": "person", "per": "person", "persons": "person", "people": "person",
-    "org": "org", "organisation": "org", "organization": "org", "organisations": "org", "organizations": "org",
-    "place": "place", "location": "place", "loc": "place", "places": "place",
+    "person": "person",
+    "per": "person",
+    "persons": "person",
+    "people": "person",
+    "org": "org",
+    "organisation": "org",
+    "organization": "org",
+    "organisations": "org",
+    "organizations": "org",
+    "place": "place",
+    "location": "place",
+    "loc": "place",
+    "places": "place",
 }
 #: The keyword fields the facets filter on (``index/search.FACETS``), for names without a type.
 FACET_FIELDS = {"person": "persons", "org": "organisations", "place": "places.name"}
@@ -150,6 +160,7 @@ def parse_watchlist(data: bytes) -> Watchlist:
         seen[key] = number
         result.entries.append(WatchEntry(number, name, kind))
     if not result.entries:
-        raise WatchlistError("no names in the file" + (f" ({len(result.errors)} lines refused)"
-                                                       if result.errors else ""), result.errors)
+        raise WatchlistError(
+            "no names in the file" + (f" ({len(result.errors)} lines refused)" if result.errors else ""), result.errors
+        )
     return result

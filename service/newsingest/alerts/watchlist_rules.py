@@ -50,12 +50,18 @@ class WatchlistReport(BaseModel):
 
 
 def _past_search(rule: AlertRule) -> dict[str, Any]:
-    return {"query": rule_query(rule), "size": FIRST_HITS, "sort": [{"date": {"order": "desc"}}],
-            "_source": ["title", "date", "url"], "track_total_hits": True}
+    return {
+        "query": rule_query(rule),
+        "size": FIRST_HITS,
+        "sort": [{"date": {"order": "desc"}}],
+        "_source": ["title", "date", "url"],
+        "track_total_hits": True,
+    }
 
 
-async def past_matches(es: AsyncElasticsearch, settings: Settings,
-                       rules: list[AlertRule]) -> dict[str, tuple[int, list[PastHit]] | str]:
+async def past_matches(
+    es: AsyncElasticsearch, settings: Settings, rules: list[AlertRule]
+) -> dict[str, tuple[int, list[PastHit]] | str]:
     """rule id -> (total, newest hits), or the reason Elasticsearch refused the rule's search."""
     found: dict[str, tuple[int, list[PastHit]] | str] = {}
     for start in range(0, len(rules), CHUNK):
@@ -72,14 +78,22 @@ async def past_matches(es: AsyncElasticsearch, settings: Settings,
             if "error" in answer:
                 found[rule.id] = str(answer["error"].get("reason") or answer["error"])[:300]
                 continue
-            hits = [PastHit(id=hit["_id"], title=hit["_source"].get("title") or "", date=hit["_source"].get("date"),
-                            url=hit["_source"].get("url")) for hit in answer["hits"]["hits"]]
+            hits = [
+                PastHit(
+                    id=hit["_id"],
+                    title=hit["_source"].get("title") or "",
+                    date=hit["_source"].get("date"),
+                    url=hit["_source"].get("url"),
+                )
+                for hit in answer["hits"]["hits"]
+            ]
             found[rule.id] = (int(answer["hits"]["total"]["value"]), hits)
     return found
 
 
-async def create_watchlist(store: RuleStore, es: AsyncElasticsearch, settings: Settings, watchlist: Watchlist,
-                           *, prefix: str = DEFAULT_PREFIX) -> WatchlistReport:
+async def create_watchlist(
+    store: RuleStore, es: AsyncElasticsearch, settings: Settings, watchlist: Watchlist, *, prefix: str = DEFAULT_PREFIX
+) -> WatchlistReport:
     """Store one rule per name (RuleError when they do not fit) and list each one's past matches."""
     lines: dict[str, int] = {}
     rules: list[AlertRule] = []
@@ -102,6 +116,7 @@ async def create_watchlist(store: RuleStore, es: AsyncElasticsearch, settings: S
     created = []
     for rule in good:
         total, hits = past[rule.id]  # type: ignore[misc]
-        created.append(WatchlistRule(line=lines[rule.id], rule=rule.public(matches=0), past_matches=total,
-                                     first_hits=hits))
+        created.append(
+            WatchlistRule(line=lines[rule.id], rule=rule.public(matches=0), past_matches=total, first_hits=hits)
+        )
     return WatchlistReport(created=len(created), rules=created, refused=sorted(refused, key=lambda r: r.line))

@@ -38,19 +38,31 @@ async def _body(request: Request) -> bytes:
 def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, object]]) -> APIRouter:
     router = APIRouter(prefix="/api/watchlists", tags=["alerts"])
 
-    @router.post("", status_code=201, response_model=WatchlistReport, responses=errors,
-                 dependencies=[Depends(api_key_guard(settings))],
-                 openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {
-                     "schema": {"type": "string", "description": "name[,person|org|place] per line"}}}}},
-                 summary="Create one alert rule per name of a CSV watchlist")
-    async def upload(request: Request,
-                     name_prefix: Annotated[str, Query(max_length=50, description="put before each rule's "
-                                                                                  "name")] = DEFAULT_PREFIX,
-                     ) -> WatchlistReport | JSONResponse:
+    @router.post(
+        "",
+        status_code=201,
+        response_model=WatchlistReport,
+        responses=errors,
+        dependencies=[Depends(api_key_guard(settings))],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "text/csv": {"schema": {"type": "string", "description": "name[,person|org|place] per line"}}
+                },
+            }
+        },
+        summary="Create one alert rule per name of a CSV watchlist",
+    )
+    async def upload(
+        request: Request,
+        name_prefix: Annotated[str, Query(max_length=50, description="put before each rule's name")] = DEFAULT_PREFIX,
+    ) -> WatchlistReport | JSONResponse:
         media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
         if media not in ACCEPTED_TYPES:
-            raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                                detail=f"send the CSV as the body ({', '.join(ACCEPTED_TYPES)})")
+            raise HTTPException(
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=f"send the CSV as the body ({', '.join(ACCEPTED_TYPES)})"
+            )
         data = await _body(request)
         try:
             watchlist = parse_watchlist(data)
