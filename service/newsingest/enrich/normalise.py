@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from newsingest.enrich.apposition import retype_appositions
+from newsingest.enrich.common_nouns import drop_common_nouns
 from newsingest.enrich.coref import abbreviations, extend_persons
 from newsingest.enrich.entity_merge import (
     TYPE_PRIORITY,
@@ -81,6 +82,8 @@ def normalise_entities(
     if german:
         cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
+    if german:
+        cleaned = drop_common_nouns(cleaned, texts)
     genitive = language.split("-")[0] in GENITIVE_LANGUAGES
     cleaned = split_runs(cleaned, is_known, genitive)
     if genitive:
