@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from newsingest.alerts.rules import RuleError
 from newsingest.alerts.watchlist import DEFAULT_PREFIX, MAX_BYTES, WatchlistError, parse_watchlist
@@ -19,6 +20,11 @@ from newsingest.config import Settings
 from newsingest.index.search import Searcher, SearchError
 from newsingest.web.alerts import AlertsService
 from newsingest.web.auth import api_key_guard
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
 
 ACCEPTED_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
 
@@ -42,7 +48,11 @@ def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, obje
         "",
         status_code=201,
         response_model=WatchlistReport,
-        responses=errors,
+        responses={
+            **errors,
+            413: {"model": ErrorResponse, "description": f"the file is larger than {MAX_BYTES:,} bytes"},
+            415: {"model": ErrorResponse, "description": "not sent as text/csv (or text/plain)"},
+        },
         dependencies=[Depends(api_key_guard(settings))],
         openapi_extra={
             "requestBody": {
