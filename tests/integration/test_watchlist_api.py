@@ -87,6 +87,24 @@ def test_bad_uploads_are_refused(settings: Settings, body: bytes, headers: dict[
             assert [r["line"] for r in answer.json()["refused"]] == [1, 2]
 
 
+def test_a_watchlist_as_a_multipart_form(settings: Settings) -> None:
+    data = "\ufeffname,type\r\nWladimir Putin,person\r\n+1 555\r\n".encode()
+    with TestClient(create_api(settings)) as client:
+        answer = client.post("/api/watchlists?name_prefix=form:%20", files={"file": ("names.csv", data, "text/csv")})
+        assert answer.status_code == 201, answer.text
+        report = answer.json()
+        assert [r["rule"]["name"] for r in report["rules"]] == ["form: Wladimir Putin"]
+        assert report["rules"][0]["past_matches"] == 2
+        assert [r["line"] for r in report["refused"]] == [3]
+        other = client.post("/api/watchlists", files={"names": ("names.csv", data, "text/csv")})
+        assert other.status_code == 400
+        assert "file" in other.json()["detail"]
+        broken = client.post("/api/watchlists", content=b"x", headers={"content-type": "multipart/form-data"})
+        assert broken.status_code == 400
+        huge = client.post("/api/watchlists", files={"file": ("big.csv", b"a\n" * (MAX_BYTES // 2 + 1), "text/csv")})
+        assert huge.status_code == 413
+
+
 def test_the_api_key_guards_watchlists(settings: Settings) -> None:
     with TestClient(create_api(settings.model_copy(update={"api_key": SecretStr("k3y")}))) as client:
         assert client.post("/api/watchlists", content=b"Kim Jong Un\n", headers=CSV).status_code == 401

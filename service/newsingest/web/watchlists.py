@@ -1,12 +1,16 @@
-"""``POST /api/watchlists``: a CSV of names (the request body, ``text/csv``) → one alert rule per name.
+"""``POST /api/watchlists``: a CSV of names → one alert rule per name.
 
-The body is read up to ``MAX_BYTES`` (413 beyond); a file with no usable name is a 400 listing the refused
-lines; otherwise 201 with the rules created, each with its past matches in the index (count and newest
-hits), and the refused lines with their numbers and reasons. See ``alerts/watchlist.py`` for the format.
+The CSV is the request body (``text/csv``) or the field ``file`` of a ``multipart/form-data`` form (an HTML
+form, ``curl -F file=@names.csv``). The body is read up to ``MAX_BYTES`` plus room for the form (413
+beyond); a file with no usable name is a 400 listing the refused lines; otherwise 201 with the rules
+created, each with its past matches in the index (count and newest hits), and the refused lines with their
+numbers and reasons. See ``alerts/watchlist.py`` for the format.
 """
 
 from __future__ import annotations
 
+from email import policy
+from email.parser import BytesParser
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -26,19 +30,38 @@ class ErrorResponse(BaseModel):
     detail: str
 
 
-ACCEPTED_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream")
+ACCEPTED_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream", "multipart/form-data")
+FORM_OVERHEAD = 64 * 1024
+FILE_FIELD = "file"
 
 
-async def _body(request: Request) -> bytes:
+def _too_big() -> HTTPException:
+    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
+
+
+async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BYTES:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_big()
     data = bytearray()
     async for chunk in request.stream():
         data += chunk
-        if len(data) > MAX_BYTES:
-            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=f"at most {MAX_BYTES:,} bytes")
+        if len(data) > limit:
+            raise _too_big()
     return bytes(data)
+
+
+def form_file(content_type: str, body: bytes) -> bytes:
+    """The ``file`` field of a ``multipart/form-data`` body (parsed by the standard library's email parser)."""
+    header = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
+    message = BytesParser(policy=policy.HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        raise SearchError("not a multipart/form-data body (no boundary)")
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == FILE_FIELD:
+            payload = part.get_payload(decode=True)
+            return payload if isinstance(payload, bytes) else b""
+    raise SearchError(f'the form has no "{FILE_FIELD}" field')
 
 
 def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, object]]) -> APIRouter:
@@ -51,14 +74,21 @@ def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, obje
         responses={
             **errors,
             413: {"model": ErrorResponse, "description": f"the file is larger than {MAX_BYTES:,} bytes"},
-            415: {"model": ErrorResponse, "description": "not sent as text/csv (or text/plain)"},
+            415: {"model": ErrorResponse, "description": "neither text/csv (text/plain) nor multipart/form-data"},
         },
         dependencies=[Depends(api_key_guard(settings))],
         openapi_extra={
             "requestBody": {
                 "required": True,
                 "content": {
-                    "text/csv": {"schema": {"type": "string", "description": "name[,person|org|place] per line"}}
+                    "text/csv": {"schema": {"type": "string", "description": "name[,person|org|place] per line"}},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {FILE_FIELD: {"type": "string", "format": "binary"}},
+                            "required": [FILE_FIELD],
+                        }
+                    },
                 },
             }
         },
@@ -71,9 +101,15 @@ def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, obje
         media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
         if media not in ACCEPTED_TYPES:
             raise HTTPException(
-                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, detail=f"send the CSV as the body ({', '.join(ACCEPTED_TYPES)})"
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                detail=f"send the CSV as the body or a form ({', '.join(ACCEPTED_TYPES)})",
             )
-        data = await _body(request)
+        if media == "multipart/form-data":
+            data = form_file(request.headers["content-type"], await _body(request, MAX_BYTES + FORM_OVERHEAD))
+            if len(data) > MAX_BYTES:
+                raise _too_big()
+        else:
+            data = await _body(request, MAX_BYTES)
         try:
             watchlist = parse_watchlist(data)
         except WatchlistError as exc:
