@@ -19,6 +19,7 @@
   const apiKey = () => localStorage.getItem("newsingest-api-key");
   let rules = [];
   let opened = null;
+  let source = null;
 
   async function call(method, path, body, contentType = "application/json") {
     const headers = apiKey() ? { "X-API-Key": apiKey() } : {};
@@ -124,6 +125,7 @@
     try {
       rules = await call("GET", "/api/alerts");
       renderRules();
+      if (!source) connect(); // only once the alerts answer (API key accepted, rules topic reachable)
     } catch (error) {
       $("alerts-status").className = "error";
       $("alerts-status").textContent = error.message;
@@ -188,7 +190,7 @@
 
   function connect() {
     const key = apiKey();
-    const source = new EventSource(`/api/alerts/stream${key ? `?key=${encodeURIComponent(key)}` : ""}`);
+    source = new EventSource(`/api/alerts/stream${key ? `?key=${encodeURIComponent(key)}` : ""}`);
     source.addEventListener("open", () => { $("alerts-live-status").textContent = "live"; $("alerts-live-status").dataset.state = "open"; });
     source.addEventListener("error", () => { $("alerts-live-status").textContent = "reconnecting…"; $("alerts-live-status").dataset.state = "error"; });
     source.addEventListener("match", (event) => {
@@ -238,9 +240,9 @@
     $("save-alert-form").addEventListener("submit", saveSearch);
     $("save-alert-cancel").addEventListener("click", () => { $("save-alert-form").hidden = true; });
     $("watchlist-form").addEventListener("submit", uploadWatchlist);
+    $("key-form").addEventListener("submit", () => setTimeout(loadRules, 0)); // app.js stores the new key first
     route();
     loadRules();
-    connect();
   });
   window.addEventListener("hashchange", route);
 })();
