@@ -134,3 +134,44 @@ def test_watchlist_upload_on_the_page(browser: webdriver.Chrome, site: tuple[Set
     assert "watchlist: Wladimir Putin: 2 past matches" in report
     assert "line 3: looks like a spreadsheet formula" in report
     WebDriverWait(browser, 20).until(lambda b: alert_count(b) == "2")
+
+
+def test_live_panel_with_an_api_key(
+    browser: webdriver.Chrome, stack: Settings, tmp_path: Path, articles: list[EnrichedArticle]
+) -> None:
+    """With an API key the page asks for it, then passes it to the event stream as ?key= (EventSource cannot
+    send headers)."""
+    from pydantic import SecretStr
+
+    from newsingest.sandbox import remove_namespace
+
+    settings = isolated_settings(stack, tmp_path, api_key=SecretStr("k3y-e2e"))
+    index_articles(settings, articles)
+    server, url = start_server(settings, tmp_path / "serve.log")
+    try:
+        created = httpx.post(
+            f"{url}/api/alerts",
+            json={"name": "Putin", "filters": {"person": ["wladimir putin"]}},
+            headers={"X-API-Key": "k3y-e2e"},
+            timeout=30,
+        )
+        assert created.status_code == 201, created.text
+        rule_id = created.json()["id"]
+        browser.get(f"{url}/#alerts")
+        WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "key-box").is_displayed())
+        browser.find_element(By.ID, "api-key").send_keys("k3y-e2e")
+        browser.find_element(By.CSS_SELECTOR, "#key-form button[type=submit]").click()
+        WebDriverWait(browser, 20).until(lambda b: has_rule(b, rule_id))
+        WebDriverWait(browser, 20).until(
+            lambda b: b.find_element(By.ID, "alerts-live-status").get_attribute("data-state") == "open", message="SSE"
+        )
+        produce_matches(settings, [alert_match(rule_id, "Putin", articles[1])])
+        WebDriverWait(browser, 30).until(
+            lambda b: b.find_elements(By.CSS_SELECTOR, f'#alerts-live li[data-article="{articles[1].article_id}"]'),
+            message="the match",
+        )
+        assert rule_item(browser, rule_id).get_attribute("data-unread") == "1"
+    finally:
+        server.stop()
+        delete_namespace(settings)
+        remove_namespace(settings)
