@@ -58,8 +58,9 @@ def test_a_part_that_dies_ends_the_process_and_a_restart_loses_nothing(
 ) -> None:
     files = bbc_files(FILES)
     expected = expected_ids(files)
-    faulty = PipelineProcess(isolated.model_copy(update={"test_fault": f"{part}:after={FAULT_AFTER}"}),
-                             tmp_path / "faulty.log").start()
+    # small enrich batches: the fault strikes mid-run, not after one batch that already held every article
+    faulty_settings = isolated.model_copy(update={"test_fault": f"{part}:after={FAULT_AFTER}", "enrich_batch_max": 4})
+    faulty = PipelineProcess(faulty_settings, tmp_path / "faulty.log").start()
     try:
         drop(files, isolated.inbox_dir)
         assert faulty.proc is not None
@@ -79,6 +80,7 @@ def test_a_part_that_dies_ends_the_process_and_a_restart_loses_nothing(
 
     restarted = PipelineProcess(isolated, tmp_path / "restarted.log").start()
     try:
+        wait_for(lambda: (health(isolated) or (0, {}))[0] == 200, 120, "the restarted process up", restarted.log)
         wait_for(lambda: set(indexed_ids(isolated)) >= expected, 180, "every article indexed after the restart",
                  restarted.log)
         wait_for(lambda: not files_in(isolated.inbox_dir), 60, "the inbox emptied", restarted.log)
