@@ -16,6 +16,8 @@ Scores: pairwise precision / recall / F1 over all article pairs (same predicted 
 and BCubed precision / recall / F1; the number of predicted stories; wall time per article (enrichment with
 NER included). German check: the two articles of ``../shared/samples`` must share a story, and no article of a
 10kGNAD sample (every k-th of ``test.csv``, fed before and after them, all received at one moment) may join it.
+Across languages: the samples with two English reports of their event written for this check, two English
+reports of other events and 60 10kGNAD articles: German/English pairs found in one story, other articles joining.
 ``--sweep`` replays the recorded story features of the one-day run through the story index with other
 thresholds (no NER), scoring each on two halves of the stories (split by a hash of the story id), so a
 threshold can be picked on one half and checked on the other.
@@ -49,6 +51,8 @@ from newsingest.models import DatePrecision, RawArticle
 
 PAC = SHARED / "data" / "news" / "stories-pac" / "stories.jsonl"
 SAMPLES = SHARED / "samples"
+CROSSLANG = Path(__file__).resolve().parent / "data" / "stories_crosslang"
+CROSSLANG_EVENT = ("en_kim_a.txt", "en_kim_b.txt")  # the English reports of the samples' event
 ONE_DAY = datetime(2024, 3, 5, tzinfo=UTC)
 
 
@@ -209,6 +213,38 @@ async def german_check(settings: Settings, gnad_count: int) -> dict[str, Any]:
     }
 
 
+async def crosslang_check(settings: Settings, gnad_count: int) -> dict[str, Any]:
+    """German/English pairs on one event: the two samples and two English reports of their event
+    (bench/data/stories_crosslang, written for this check), with two English reports of other events naming the
+    same persons or countries and ``gnad_count`` 10kGNAD articles, all received at one moment."""
+    received = datetime.now(UTC)
+    gnad_all = list(gnad_articles())
+    step = max(1, len(gnad_all) // gnad_count)
+    gnad = [a for name, data in gnad_all[::step][:gnad_count]
+            for a in parse_file(SourceFile(name, data, received_at=received))]  # fmt: skip
+
+    def load(paths: list[Path]) -> list[tuple[str, RawArticle]]:
+        return [
+            (p.name, a) for p in paths for a in parse_file(SourceFile(p.name, p.read_bytes(), received_at=received))
+        ]
+
+    german = load(sorted(SAMPLES.glob("*.txt")))
+    english = load(sorted(CROSSLANG.glob("en_*.txt")))
+    half = len(gnad) // 2
+    raws = gnad[:half] + [a for _, a in german + english] + gnad[half:]
+    predicted, _, _ = await enrich_stream(settings, raws)
+    story = dict(zip((r.article_id for r in raws), predicted, strict=True))
+    event_en = [a for name, a in english if name in CROSSLANG_EVENT]
+    event_stories = {story[a.article_id] for _, a in german} | {story[a.article_id] for a in event_en}
+    others = [a for name, a in english if name not in CROSSLANG_EVENT] + gnad
+    return {
+        "pairs": len(german) * len(event_en),
+        "pairs_found": sum(story[g.article_id] == story[e.article_id] for _, g in german for e in event_en),
+        "false_joins": sum(story[a.article_id] in event_stories for a in others),
+        "others": len(others),
+    }
+
+
 # --- sweep -------------------------------------------------------------------------------------------------
 def sweep(
     features: Sequence[StoryFeatures], gold: Sequence[str], settings: Settings, field: str, values: Sequence[float]
@@ -245,6 +281,13 @@ def markdown(results: dict[str, Any]) -> str:
         f"joining them: **{g['gnad_joining_samples']}** of {g['gnad_articles']} "
         f"({g['gnad_grouped_articles']} 10kGNAD articles grouped with another one).",
     ]
+    if "crosslang" in results:
+        c = results["crosslang"]
+        lines.append(
+            f"Across languages (samples + bench/data/stories_crosslang): German/English pairs on one event in one "
+            f"story: **{c['pairs_found']} of {c['pairs']}**; other articles joining them: **{c['false_joins']}** "
+            f"of {c['others']} (2 English reports of other events, {c['others'] - 2} 10kGNAD)."
+        )
     return "\n".join(lines)
 
 
@@ -257,6 +300,8 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     results["one_day"], gold, recorder = await run_pac(settings, one_day=True)
     progress(f"German check ({args.gnad} 10kGNAD articles)")
     results["german"] = await german_check(settings, args.gnad)
+    progress("Across languages")
+    results["crosslang"] = await crosslang_check(settings, 60)
     if args.sweep:
         values = [float(v) for v in args.sweep.split(",")]
         results["sweep"] = sweep(recorder.features, gold, settings, args.field, values)

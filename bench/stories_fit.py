@@ -108,7 +108,7 @@ def evaluate(
 ) -> dict[str, dict[str, Any]]:
     out = {}
     for name, (features, gold) in data.items():
-        predicted = replay(features, settings, model=model, story=story, margin=margin)
+        predicted = replay(features, settings, model=model, story=story, story_low=story, margin=margin)
         idx = [i for i, g in enumerate(gold) if keep is None or g in keep]
         out[name] = scores([gold[i] for i in idx], [predicted[i] for i in idx])
     return out

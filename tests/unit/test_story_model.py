@@ -15,7 +15,7 @@ from newsingest.enrich.story_model import FEATURES, PAC_MARGIN, PAC_MODEL, PAC_P
 from tests.fixtures.enrich.articles import TableLike, bbc_articles, sample_articles
 from tests.fixtures.enrich.fakes import ENGLISH_NAMES, GERMAN_SAMPLE_NAMES, DictionaryEngine
 
-PAC = Thresholds(model=PAC_MODEL, story=PAC_PROBABILITY, margin=PAC_MARGIN)
+PAC = Thresholds(model=PAC_MODEL, story=PAC_PROBABILITY, story_low=PAC_PROBABILITY, margin=PAC_MARGIN)
 
 
 def features(key: str, terms: str, entities: dict[str, float], seen: float, generic: frozenset[str] = frozenset()

@@ -88,8 +88,14 @@ class Thresholds:
     dup_exact_cosine: float = 0.6
     dup_bits: int = 12
     dup_cosine: float = 0.85
-    story: float = 0.32  # least score to join a story (chosen on the development set: docs/stories.md)
+    story: float = 0.36  # least score to join a story on its own (chosen on the development set: docs/stories.md)
     margin: float = 0.08  # least lead of the best story over the runner-up
+    story_low: float = 0.24  # a score from here up to ``story`` joins when it is ``ratio`` times the runner-up's
+    ratio: float = 2.0
+    cross_text: float = 0.15  # below this content cosine with every candidate, the article is in another language:
+    cross_entity: float = 0.6  # it joins the story whose rarity-weighted entities match this well
+    cross_shared: int = 4  # and that names at least this many of its specific entities
+    cross_margin: float = 0.2  # and whose entity cosine leads the runner-up's by this much
     time_decay: float = 0.3  # score lost at a gap of the whole window (linear in between)
     w_text: float = 0.6
     w_title: float = 0.2
@@ -180,6 +186,8 @@ class StoryIndex:
         if duplicate is not None:
             return StoryDecision(duplicate["story"], duplicate["id"])
         scores: dict[str, float] = {}
+        names: dict[str, float] = {}  # entity cosine of the stories naming enough of the article's entities
+        words_shared: set[str] = set()  # the stories whose words the article shares
         mine = weigh_article(f, self.idf)
         for record in candidates:
             story_id = record["story"]
@@ -187,26 +195,45 @@ class StoryIndex:
                 continue
             if len(scores) >= self.max_candidates:
                 break
-            scores[story_id] = self._story_score(f, mine, story_id)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        if not ranked or ranked[0][1] < self.thresholds.story:
-            return StoryDecision(f.article_id, None)
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked[0][1] - runner_up < self.thresholds.margin:  # two stories fit about as well: neither
-            return StoryDecision(f.article_id, None)
-        return StoryDecision(ranked[0][0], None)
+            scores[story_id], sim = self._story_score(f, mine, story_id)
+            if sim is not None:
+                names[story_id] = sim.entity if sim.shared_entities >= self.thresholds.cross_shared else 0.0
+                if sim.text >= self.thresholds.cross_text:
+                    words_shared.add(story_id)
+        return StoryDecision(self._choose(scores, names, words_shared) or f.article_id, None)
 
-    def _story_score(self, f: StoryFeatures, mine: Weighted, story_id: str) -> float:
+    def _choose(self, scores: dict[str, float], names: dict[str, float], words_shared: set[str]) -> str | None:
+        """The story to join: the best score if it clears the threshold (or, above ``story_low``, is ``ratio``
+        times the runner-up's) and leads the runner-up by the margin; else the story that names the article's
+        specific entities best (``cross_entity``, ``cross_shared``, leading the runner-up by ``cross_margin``)
+        when the article shares almost none of its words (another language)."""
+        t = self.thresholds
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if ranked and ranked[0][1] >= min(t.story, t.story_low):
+            best, runner_up = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0.0)
+            if best - runner_up >= t.margin and (best >= t.story or best >= t.ratio * runner_up):
+                return ranked[0][0]
+        by_names = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not by_names or by_names[0][0] in words_shared:
+            return None
+        runner_up = by_names[1][1] if len(by_names) > 1 else 0.0
+        if by_names[0][1] >= t.cross_entity and by_names[0][1] - runner_up >= t.cross_margin:
+            return by_names[0][0]
+        return None
+
+    def _story_score(self, f: StoryFeatures, mine: Weighted, story_id: str) -> tuple[float, Similarity | None]:
         centroid = self.story(story_id)
         if centroid is None:
-            return 0.0
+            return 0.0, None
         gap = _gap((f.start, f.end), (centroid["s"], centroid["e"]))
         if gap > self.window:
-            return 0.0
+            return 0.0, None
         sim = similarity(mine, centroid, self.idf)
         if self.thresholds.model is not None:
-            return self.thresholds.model.probability(pair_features(mine, centroid, self.idf, sim, gap / self.window))
-        return self.score(sim) * (1.0 - self.thresholds.time_decay * gap / self.window)
+            return self.thresholds.model.probability(
+                pair_features(mine, centroid, self.idf, sim, gap / self.window)
+            ), sim
+        return self.score(sim) * (1.0 - self.thresholds.time_decay * gap / self.window), sim
 
     def score(self, s: Similarity) -> float:
         t = self.thresholds

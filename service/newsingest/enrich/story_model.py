@@ -40,8 +40,9 @@ class MergeModel:
 
 
 # Fit on all of stories-pac (both stream settings, teacher-forced candidates: ``bench/stories_fit.py``, 7355
-# rows, 292 positive); with ``Thresholds(model=PAC_MODEL, story=PAC_PROBABILITY, margin=PAC_MARGIN)``. Not the
-# default: on PAC it trades precision for recall about as the hand-set weights do (docs/stories.md).
+# rows, 292 positive); use as ``Thresholds(model=PAC_MODEL, story=PAC_PROBABILITY, story_low=PAC_PROBABILITY,
+# margin=PAC_MARGIN)`` (no ratio rule on probabilities). Not the default: on PAC it trades precision for recall
+# about as the hand-set rule does (docs/stories.md).
 PAC_MODEL = MergeModel(intercept=-12.6425, coef=(6.2319, 5.5356, 4.3656, -0.8854, 2.542, -0.4372))
 PAC_PROBABILITY = 0.6
 PAC_MARGIN = 0.1
