@@ -175,3 +175,53 @@ def test_live_panel_with_an_api_key(
         server.stop()
         delete_namespace(settings)
         remove_namespace(settings)
+
+
+def test_a_search_saved_as_an_alert_sees_a_dropped_article_arrive(
+    browser: webdriver.Chrome, stack: Settings, tmp_path: Path, samples_dir: Path
+) -> None:
+    """End to end: the page saves a search as an alert while ``newsingest run`` watches the inbox; a sample
+    dropped afterwards is enriched, indexed, matched by the indexer and appears in the live panel."""
+    from newsingest.ingest.formats.base import SourceFile
+    from newsingest.ingest.formats.registry import parse_file
+    from newsingest.sandbox import remove_namespace
+    from tests.integration.harness import PipelineProcess, drop, wait_for
+
+    settings = isolated_settings(stack, tmp_path, ner_enabled=False)
+    settings.inbox_dir.mkdir(parents=True)
+    pipeline = PipelineProcess(settings, tmp_path / "run.log").start()
+    server, url = start_server(settings, tmp_path / "serve.log")
+    try:
+        wait_for(lambda: "indexer started" in pipeline.log(), 120, "the indexer", pipeline.log)
+        browser.get(f"{url}/?q=Wladiwostok&lang=de")
+        WebDriverWait(browser, 20).until(lambda b: b.find_element(By.ID, "save-alert").is_displayed())
+        browser.find_element(By.ID, "save-alert").click()
+        name = browser.find_element(By.ID, "save-alert-name")
+        name.clear()
+        name.send_keys("Wladiwostok")
+        browser.find_element(By.CSS_SELECTOR, "#save-alert-form button[type=submit]").click()
+        WebDriverWait(browser, 20).until(
+            lambda b: b.find_element(By.ID, "save-alert-status").get_attribute("data-alert"), message="saved alert"
+        )
+        rule_id = browser.find_element(By.ID, "save-alert-status").get_attribute("data-alert")
+        browser.find_element(By.ID, "nav-alerts").click()
+        WebDriverWait(browser, 20).until(
+            lambda b: b.find_element(By.ID, "alerts-live-status").get_attribute("data-state") == "open",
+            message="the event stream",
+        )
+        sample = sorted(samples_dir.glob("*.txt"))[0]
+        article = parse_file(SourceFile(name=sample.name, data=sample.read_bytes()))[0]
+        drop([sample], settings.inbox_dir)
+        WebDriverWait(browser, 120).until(
+            lambda b: b.find_elements(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]'),
+            message="the dropped article in the live panel",
+        )
+        live = browser.find_element(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]')
+        assert live.get_attribute("data-article") == article.article_id
+        assert article.title in live.text
+        WebDriverWait(browser, 20).until(lambda b: rule_item(b, rule_id).get_attribute("data-matches") == "1")
+    finally:
+        server.stop()
+        pipeline.stop()
+        delete_namespace(settings)
+        remove_namespace(settings)
