@@ -268,7 +268,7 @@ def tail_cmd(from_beginning: bool, as_json: bool, limit: int | None) -> None:
 def watchlist_cmd(path: Path, name_prefix: str, as_json: bool) -> None:
     """One rule per name of a CSV (name[,person|org|place] per line); lists each one's past matches."""
     from newsingest.alerts.watchlist import MAX_BYTES, WatchlistError, parse_watchlist
-    from newsingest.alerts.watchlist_rules import create_watchlist
+    from newsingest.alerts.watchlist_rules import create_watchlist, entity_registry
 
     with path.open("rb") as handle:
         data = handle.read(MAX_BYTES + 1)
@@ -280,7 +280,10 @@ def watchlist_cmd(path: Path, name_prefix: str, as_json: bool) -> None:
         _fail(str(exc), 2)
 
     async def call(store: Any, searcher: Any) -> Any:
-        return await create_watchlist(store, searcher.es, _settings(), watchlist, prefix=name_prefix)
+        settings = _settings()
+        async with entity_registry(settings) as registry:
+            return await create_watchlist(store, searcher.es, settings, watchlist, prefix=name_prefix,
+                                          registry=registry)
 
     report = _with_stack(call)
     if as_json:

@@ -101,3 +101,23 @@ def test_rules_of_typed_and_untyped_names() -> None:
         'persons:"The \\"Best\\" \\\\ Co" OR organisations:"The \\"Best\\" \\\\ Co" '
         'OR places.name:"The \\"Best\\" \\\\ Co"'
     )
+
+
+def test_a_watchlist_name_matches_the_value_the_entity_registry_gives_it() -> None:
+    from newsingest.alerts.watchlist import WatchEntry
+    from newsingest.alerts.watchlist_rules import registered_name
+    from newsingest.config import Settings
+    from newsingest.enrich.registry import EntityRegistry
+    from newsingest.models import Entity, EntityType, Mention
+
+    registry = EntityRegistry({}, Settings())  # type: ignore[arg-type]
+    long_form = "Internationale Atomenergiebehörde"
+    mentions = [Mention(start=0, end=len(long_form), text=long_form), Mention(start=40, end=44, text="IAEA")]
+    registry.learn([Entity(name=long_form, type=EntityType.ORGANISATION, count=2, mentions=mentions)])
+    abbreviation = WatchEntry(line=1, name="IAEA", kind="org")
+    assert registered_name(registry, abbreviation) == long_form
+    assert abbreviation.spec("watchlist: ", registered_name(registry, abbreviation)).filters == {"org": [long_form]}
+    assert registered_name(registry, WatchEntry(line=2, name="IAEA")) == long_form  # untyped: person or org
+    assert registered_name(registry, WatchEntry(line=3, name="IAEA", kind="person")) is None  # aliases are per type
+    assert registered_name(registry, WatchEntry(line=4, name="Unknown Person")) is None
+    assert registered_name(None, abbreviation) is None

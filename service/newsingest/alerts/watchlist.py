@@ -65,12 +65,14 @@ class WatchEntry:
     name: str
     kind: EntityKind | None = None
 
-    def spec(self, prefix: str = DEFAULT_PREFIX) -> RuleSpec:
-        """The rule of this name: a facet filter, or a query on the three facet fields when untyped."""
+    def spec(self, prefix: str = DEFAULT_PREFIX, value: str | None = None) -> RuleSpec:
+        """The rule of this name: a facet filter, or a query on the three facet fields when untyped. ``value``:
+        the facet value to match when it differs from the name as written (the entity registry's name)."""
         rule_name = (prefix + self.name)[:200]
+        value = value or self.name
         if self.kind is not None:
-            return RuleSpec(name=rule_name, filters={self.kind: [self.name]})
-        quoted = '"' + self.name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return RuleSpec(name=rule_name, filters={self.kind: [value]})
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
         query = " OR ".join(f"{fld}:{quoted}" for fld in FACET_FIELDS.values())
         return RuleSpec(name=rule_name, query=query)
 

@@ -9,6 +9,8 @@ Shared by ``POST /api/watchlists`` and ``newsingest alerts watchlist``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +19,11 @@ from pydantic import BaseModel, Field
 
 from newsingest.alerts.rules import AlertRule, RuleView, rule_query
 from newsingest.alerts.store import RuleStore
-from newsingest.alerts.watchlist import DEFAULT_PREFIX, Watchlist
+from newsingest.alerts.watchlist import DEFAULT_PREFIX, WatchEntry, Watchlist
 from newsingest.config import Settings
+from newsingest.enrich.registry import EntityRegistry
+from newsingest.models import EntityType
+from newsingest.streaming.replicated_map import ReplicatedMap
 
 CHUNK = 200
 FIRST_HITS = 3
@@ -91,14 +96,44 @@ async def past_matches(
     return found
 
 
+@asynccontextmanager
+async def entity_registry(settings: Settings) -> AsyncIterator[EntityRegistry | None]:
+    """A read replica of the workers' entity registry (``news.entities``) for the time of one watchlist; None
+    when the registry is switched off."""
+    if not settings.entity_registry:
+        yield None
+        return
+    compression = None if settings.producer_compression == "none" else settings.producer_compression
+    store = ReplicatedMap(settings.kafka_servers, settings.topic_entities,
+                          client_id=f"{settings.app_id}.watchlist.entities", compression=compression)
+    await store.start()
+    try:
+        yield EntityRegistry(store, settings)
+    finally:
+        await store.stop()
+
+
+def registered_name(registry: EntityRegistry | None, entry: WatchEntry) -> str | None:
+    """The facet value the entity registry gives the name (its registered full name, or the name an alias or
+    abbreviation stands for), when it knows exactly one; persons and organisations only."""
+    if registry is None or entry.kind == "place":
+        return None
+    kinds = {"person": [EntityType.PERSON], "org": [EntityType.ORGANISATION]}.get(
+        entry.kind or "", [EntityType.PERSON, EntityType.ORGANISATION])
+    found = {name for kind in kinds if (name := registry.canonical(kind, entry.name))}
+    return found.pop() if len(found) == 1 else None
+
+
 async def create_watchlist(
-    store: RuleStore, es: AsyncElasticsearch, settings: Settings, watchlist: Watchlist, *, prefix: str = DEFAULT_PREFIX
+    store: RuleStore, es: AsyncElasticsearch, settings: Settings, watchlist: Watchlist, *, prefix: str = DEFAULT_PREFIX,
+    registry: EntityRegistry | None = None,
 ) -> WatchlistReport:
-    """Store one rule per name (RuleError when they do not fit) and list each one's past matches."""
+    """Store one rule per name (RuleError when they do not fit) and list each one's past matches. With the
+    entity registry, a name matches the facet value the registry gives it ("Merkel" -> "Angela Merkel")."""
     lines: dict[str, int] = {}
     rules: list[AlertRule] = []
     for entry in watchlist.entries:
-        spec = entry.spec(prefix)
+        spec = entry.spec(prefix, registered_name(registry, entry))
         rule = AlertRule(**spec.model_dump(exclude={"secret"}))
         lines[rule.id] = entry.line
         rules.append(rule)

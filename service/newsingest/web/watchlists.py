@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from newsingest.alerts.rules import RuleError
 from newsingest.alerts.watchlist import DEFAULT_PREFIX, MAX_BYTES, WatchlistError, parse_watchlist
-from newsingest.alerts.watchlist_rules import WatchlistReport, create_watchlist
+from newsingest.alerts.watchlist_rules import WatchlistReport, create_watchlist, entity_registry
 from newsingest.config import Settings
 from newsingest.index.search import Searcher, SearchError
 from newsingest.web.alerts import AlertsService
@@ -118,7 +118,9 @@ def watchlists_router(settings: Settings, errors: dict[int | str, dict[str, obje
         alerts: AlertsService = await request.app.state.alerts.ready()
         searcher: Searcher = request.app.state.searcher
         try:
-            return await create_watchlist(alerts.store, searcher.es, settings, watchlist, prefix=name_prefix)
+            async with entity_registry(settings) as registry:
+                return await create_watchlist(alerts.store, searcher.es, settings, watchlist, prefix=name_prefix,
+                                              registry=registry)
         except RuleError as exc:
             raise SearchError(str(exc)) from None
 
