@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from newsingest.config import Settings
 from newsingest.enrich.ner import build_engine
 from newsingest.enrich.ner.base import EntityType, RawMention
 from newsingest.enrich.ner.corenlp import CoreNLPEngine
-from newsingest.enrich.ner.voting import VOTER_MODELS, VotingEngine, agreed
+from newsingest.enrich.ner.voting import ALL_TYPES, VOTER_MODELS, VotingEngine, agreed, vote_in_windows, windows
 
 PER, ORG, LOC, MISC = EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION, EntityType.MISC
 
@@ -19,11 +21,50 @@ def test_agreement_needs_an_overlapping_span_of_the_same_type() -> None:
     main = [m(0, 10, ORG), m(12, 20, PER), m(25, 30, LOC), m(40, 45, MISC)]
     votes = [m(3, 8, ORG), m(12, 20, LOC), m(30, 35, LOC)]
     # ORG overlaps an ORG vote; PER only a LOC vote; LOC's vote starts where it ends; MISC is never voted on
-    assert agreed(main, votes) == [m(0, 10, ORG), m(40, 45, MISC)]
+    assert agreed(main, votes, ALL_TYPES) == [m(0, 10, ORG), m(40, 45, MISC)]
+    assert agreed(main, votes, {ORG}) == [m(0, 10, ORG), m(12, 20, PER), m(25, 30, LOC), m(40, 45, MISC)]
 
 
 def test_no_votes_keeps_only_misc() -> None:
-    assert agreed([m(0, 4, PER), m(5, 9, MISC)], []) == [m(5, 9, MISC)]
+    assert agreed([m(0, 4, PER), m(5, 9, MISC)], [], ALL_TYPES) == [m(5, 9, MISC)]
+
+
+def test_windows_take_whole_words_around_mentions_and_merge() -> None:
+    text = "one two three Alpha Beta four five six seven eight nine ten eleven Gamma twelve"
+    alpha = text.index("Alpha")
+    gamma = text.index("Gamma")
+    spans = windows(text, [m(alpha, alpha + 10, ORG), m(gamma, gamma + 5, ORG)], pad=5)
+    assert [text[a:b] for a, b in spans] == ["three Alpha Beta four", "eleven Gamma twelve"]
+    near = windows(text, [m(alpha, alpha + 5, ORG), m(alpha + 6, alpha + 10, ORG)], pad=5)
+    assert [text[a:b] for a, b in near] == ["three Alpha Beta four"]
+
+
+class Echo:
+    """A voter that tags every capitalised word ORG in whatever text it gets."""
+
+    name = "echo"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def supports(self, language: str) -> bool:
+        return True
+
+    async def recognise(self, text: str, language: str) -> list[RawMention]:
+        self.seen.append(text)
+        return [RawMention(x.start(), x.end(), x.group(), ORG) for x in re.finditer(r"[A-Z]\w+", text)]
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_votes_come_back_with_offsets_into_the_whole_text() -> None:
+    text = "a b c d e f Acme g h i j k l m n o p q\nr s t u v w x y z Globex aa bb cc dd ee"
+    acme, globex = text.index("Acme"), text.index("Globex")
+    voter = Echo()
+    votes = await vote_in_windows(voter, text, "en", [m(acme, acme + 4, ORG), m(globex, globex + 6, ORG)])
+    assert [(v.text, text[v.start : v.end]) for v in votes] == [("Acme", "Acme"), ("Globex", "Globex")]
+    assert len(voter.seen[-1]) < len(text)  # only windows were sent
 
 
 class Fixed:
