@@ -196,7 +196,7 @@ def main() -> None:
     args = parser.parse_args()
     base = Settings().model_copy(update={"ner_enabled": False})
     files = corpus(args.files)
-    expected = sum(len(v) for v in article_ids(files).values())
+    expected = len({a for ids in article_ids(files).values() for a in ids})  # distinct: copies share an id
     receiver = Receiver()
     results: dict[str, Any] = {"rules": args.rules, "files": args.files, "articles": expected, "ner": False}
     namespaces = []
