@@ -102,8 +102,10 @@ def test_only_the_batch_is_matched_and_disabled_rules_never(corpus: tuple[Settin
         try:
             anything = AlertRule(name="all", query="")
             off = AlertRule(name="off", query="", enabled=False)
-            result = await match_batch(es, settings.read_alias, [anything, off], batch)
+            broken = AlertRule(name="broken", query="title:(unclosed")  # the API refuses it; here it slipped in
+            result = await match_batch(es, settings.read_alias, [anything, off, broken], batch)
             assert result.matches == {anything.id: batch}
+            assert list(result.failed) == [broken.id]  # reported, and the others in its search still matched
         finally:
             await es.close()
 
