@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -83,25 +84,28 @@ def article_ids(files: list[tuple[str, bytes]]) -> dict[str, list[str]]:
     return ids
 
 
-def make_rules(files: list[tuple[str, bytes]], n: int, port: int, seed: int = 5) -> list[AlertRule]:
-    """``n`` selective rules: two words of one article's title (AND), a fifth restricted to a language."""
+def make_rules(files: list[tuple[str, bytes]], n: int, port: int | None, seed: int = 5) -> list[AlertRule]:
+    """``n`` rules as people write them: the two rarest words (in the corpus) of one article's title, ANDed, a
+    fifth restricted to a language; each with a webhook to the receiver on ``port`` (None: no webhooks)."""
     rng = random.Random(seed)
     titles = []
+    document_frequency: Counter[str] = Counter()
     for name, data in files:
         try:
             articles = parse_file(SourceFile(name=name, data=data))
         except ParseError:
             continue
+        document_frequency.update({w.lower() for w in WORD.findall(articles[0].body + " " + articles[0].title)})
         words = sorted(set(WORD.findall(articles[0].title)))
         if len(words) >= 2:
             titles.append((words, "de" if name.startswith("gnad") else "en"))
     rules = []
     for i in range(n):
         words, lang = rng.choice(titles)
-        a, b = rng.sample(words, 2)
+        a, b = sorted(words, key=lambda w: (document_frequency[w.lower()], w))[:2]
         filters = {"lang": [lang]} if i % 5 == 0 else {}
-        rules.append(AlertRule(name=f"rule {i}", query=f"{a} {b}", filters=filters,
-                               webhook_url=f"http://127.0.0.1:{port}/hook", secret=f"s{i}"))
+        hook = {"webhook_url": f"http://127.0.0.1:{port}/hook", "secret": f"s{i}"} if port is not None else {}
+        rules.append(AlertRule(name=f"rule {i}", query=f"{a} {b}", filters=filters, **hook))
     return rules
 
 
