@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from newsingest.alerts.rules import AlertRule, RuleError, check_webhook_host
@@ -61,6 +62,19 @@ async def resolved_host_allowed(host: str, allowed_hosts: list[str]) -> str | No
     return None
 
 
+async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, int]) -> None:
+    """Commit what completed; a failed commit (broker restarting, partitions moved) is tried again with the
+    next one, and at worst the matches are delivered again (at-least-once)."""
+    try:
+        await consumer.commit(dict(done))
+    except KafkaError as exc:
+        log.warning("notifier offset commit failed; will retry", error=f"{type(exc).__name__}: {exc}")
+        for tp in [tp for tp in done if tp not in consumer.assignment()]:
+            del done[tp]  # moved to another notifier, which delivers from its own committed offset
+        return
+    done.clear()
+
+
 class Notifier:
     def __init__(self, settings: Settings, rules: RuleStore, send_letter: SendLetter,
                  client: httpx.AsyncClient | None = None) -> None:
@@ -94,12 +108,11 @@ class Notifier:
                         for record in records:
                             await completer.submit(record, self.deliver(record))
                     if done and time.monotonic() - last_commit >= COMMIT_EVERY_S:
-                        await consumer.commit(dict(done))
-                        done.clear()
+                        await _commit(consumer, done)
                         last_commit = time.monotonic()
                 await completer.drain()
             if done:
-                await consumer.commit(dict(done))
+                await _commit(consumer, done)
         finally:
             with contextlib.suppress(Exception):
                 await consumer.stop()
