@@ -15,7 +15,6 @@ from newsingest.kafka.dlq import DeadLetterSink
 from newsingest.kafka.producers import role_producer
 from newsingest.models import DeadLetter
 from newsingest.runtime.supervisor import Supervisor
-from newsingest.runtime.tail import tail_task
 
 
 async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
@@ -24,7 +23,6 @@ async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supe
     await producer.start()
     try:
         await rules.start()
-        supervisor.watch("notifier", tail_task(rules.map))  # the rules' tail dying ends the notifier
         sink = DeadLetterSink(producer, settings.topic_dlq, stop)
 
         async def send_letter(letter: DeadLetter) -> None:

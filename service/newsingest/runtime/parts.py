@@ -38,7 +38,6 @@ async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Super
     from newsingest.index.indexer import Indexer
     from newsingest.index.setup import ensure_index
     from newsingest.kafka.producers import role_producer
-    from newsingest.runtime.tail import tail_task
 
     fault = parse_faults(settings.test_fault).get("indexer")
     es = async_client(settings)
@@ -50,7 +49,6 @@ async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Super
             alerts = None
             if rules is not None:
                 await rules.start()
-                supervisor.watch("indexer", tail_task(rules.map))  # the rules' tail dying ends the indexer
                 alerts = AlertPublisher(settings, es, dlq_producer, rules, stop)
             indexer = Indexer(settings, es, dlq_producer, stop, alerts=alerts)
             if fault is not None:
