@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiohttp
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
@@ -30,6 +29,7 @@ from newsingest.index.writer import BulkItem, BulkWriter
 from newsingest.kafka.headers import message_headers
 from newsingest.log import get_logger
 from newsingest.models import EnrichedArticle, RawArticle
+from newsingest.runtime.ner_guard import is_outage
 
 log = get_logger(__name__)
 
@@ -64,18 +64,6 @@ def enriched_producer(settings: Settings) -> AIOKafkaProducer:
         linger_ms=settings.producer_linger_ms,
         max_request_size=max(settings.max_file_bytes * 4, 1_048_576),
     )
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A dependency unreachable (retry), not a problem of the article."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionError | aiohttp.ClientConnectionError | OSError) and not isinstance(
-            seen, TimeoutError
-        ):
-            return True
-        seen = seen.__cause__
-    return False
 
 
 class Replayer:
