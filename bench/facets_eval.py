@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import facets_corpus
 from facets_score import TYPES, DocScore, gold_entity, prf, score_document
 
-from newsingest.cli_enrich import read_articles
+from newsingest.cli.enrich import read_articles
 from newsingest.config import Settings
 from newsingest.enrich.ner.factory import build_engine
 from newsingest.enrich.pipeline import Enricher

@@ -38,7 +38,7 @@ def load_set(folder: Path, part: str = "all") -> list[tuple[str, str, str]]:
     The expected code is the file stem up to "-" (``sr-Latn.txt`` holds Serbian). ``part``: "dev" keeps the
     pieces the detector was tuned on, "held-out" every ``HOLD_OUT``-th piece of each file (never looked at while
     tuning), "all" both."""
-    from newsingest.cli_enrich import read_articles
+    from newsingest.cli.enrich import read_articles
 
     found = []
     for path in sorted(folder.glob("*.txt")):

@@ -47,7 +47,7 @@ def test_settings_are_frozen_and_validated() -> None:
 
 
 def test_every_setting_is_described_and_docs_configuration_is_current() -> None:
-    from newsingest.cli_settings import markdown
+    from newsingest.cli.settings import markdown
 
     undescribed = [name for name, field in Settings.model_fields.items() if not field.description]
     assert undescribed == []

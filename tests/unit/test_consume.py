@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsingest.cli import cli
-from newsingest.cli_tail import article_line, json_line
+from newsingest.cli.tail import article_line, json_line
 from newsingest.config import Settings
 from newsingest.consume import ArticleFilter, Unreadable, check_group, consumer_options, decode, decode_headers
 from newsingest.identity import article_id
@@ -121,7 +121,7 @@ def test_without_a_group_nothing_is_committed() -> None:
 
 # --- the command ---------------------------------------------------------------------------------------------
 def test_tail_is_registered_from_its_own_module() -> None:
-    assert cli.commands["tail"].callback.__module__ == "newsingest.cli_tail"  # type: ignore[union-attr]
+    assert cli.commands["tail"].callback.__module__ == "newsingest.cli.tail"  # type: ignore[union-attr]
 
 
 def test_tail_refuses_the_indexer_group_before_connecting() -> None:

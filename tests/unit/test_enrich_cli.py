@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsingest.cli_enrich import enrich_cmd
+from newsingest.cli.enrich import enrich_cmd
 from newsingest.config import Settings
 from newsingest.enrich.ner import factory
 from newsingest.enrich.ner.base import RawMention

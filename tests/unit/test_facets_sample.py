@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsingest.cli_enrich import enrich_all, read_articles
+from newsingest.cli.enrich import enrich_all, read_articles
 from newsingest.config import Settings
 from newsingest.models import EnrichedArticle
 

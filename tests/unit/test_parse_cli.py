@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from newsingest.cli_parse import parse
+from newsingest.cli.parse import parse
 from newsingest.models import RawArticle
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "formats"

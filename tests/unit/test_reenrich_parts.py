@@ -8,7 +8,7 @@ import click
 import orjson
 import pytest
 
-from newsingest.cli_reenrich import parse_since
+from newsingest.cli.reenrich import parse_since
 from newsingest.config import Settings
 from newsingest.index.reenrich_progress import ProgressMeter, duration
 from newsingest.index.reenrich_scan import RawScan, _note, in_scope, parse_time, scope_query

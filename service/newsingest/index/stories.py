@@ -11,7 +11,7 @@ aggregation over the read alias, so what the page, the API and the CLI show is w
 
 Listing: ``latest`` orders stories by their newest article, ``growing`` by how many articles they gained in the
 last ``hours`` (default 24). ``hours`` limits either list to stories with an article dated in that period.
-Used by ``GET /api/stories`` (web/stories.py) and ``newsingest stories`` (cli_stories.py).
+Used by ``GET /api/stories`` (web/stories.py) and ``newsingest stories`` (cli/stories.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Commands ``newsingest search``, ``serve``, ``reindex`` and ``kibana import`` (registered in cli.py)."""
+"""Commands ``newsingest search``, ``serve``, ``reindex`` and ``kibana import`` (registered in cli/__init__.py)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def search_cmd(query: str, since: str | None, until: str | None, sort: str, size
         if after or as_json:
             click.echo("error: --export writes the whole result: it takes no --after and no --json", err=True)
             sys.exit(2)
-        from newsingest.cli_export import export_to_stdout
+        from newsingest.cli.export import export_to_stdout
 
         sys.exit(export_to_stdout(settings, request, export_format))  # type: ignore[arg-type]
 

@@ -1,5 +1,5 @@
 """``newsingest reenrich``: replay news.raw through the current enrichment into a new index version
-(newsingest.index.reenrich), registered in cli.py."""
+(newsingest.index.reenrich), registered in cli/__init__.py."""
 
 from __future__ import annotations
 

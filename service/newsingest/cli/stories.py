@@ -1,4 +1,4 @@
-"""``newsingest stories`` (latest or growing stories) and ``newsingest stories show ID`` (registered in cli.py).
+"""``newsingest stories`` (latest or growing stories) and ``newsingest stories show ID`` (registered in cli/).
 
 Reads the index directly, like ``newsingest search``. Exit codes: 0 ok, 1 no such story, 2 bad parameters,
 3 Elasticsearch unreachable."""

@@ -211,19 +211,19 @@ def ingest_cmd(ctx: click.Context, files: tuple[Path, ...]) -> None:
 # --- commands that live in their own modules -----------------------------------------------------------
 #: (module, attribute) of click commands registered on the group; one line per command.
 EXTENSION_COMMANDS: list[tuple[str, str]] = [
-    ("newsingest.cli_search", "search_cmd"),
-    ("newsingest.cli_search", "serve_cmd"),
-    ("newsingest.cli_search", "reindex_cmd"),
-    ("newsingest.cli_reenrich", "reenrich_cmd"),
-    ("newsingest.cli_search", "kibana_group"),
-    ("newsingest.cli_tail", "tail_cmd"),
-    ("newsingest.cli_parse", "parse"),
-    ("newsingest.cli_enrich", "enrich_cmd"),
-    ("newsingest.cli_settings", "settings_cmd"),
-    ("newsingest.cli_status", "status_cmd"),
-    ("newsingest.cli_failed", "failed_group"),
-    ("newsingest.cli_stories", "stories_group"),
-    ("newsingest.cli_alerts", "alerts_group"),
+    ("newsingest.cli.search", "search_cmd"),
+    ("newsingest.cli.search", "serve_cmd"),
+    ("newsingest.cli.search", "reindex_cmd"),
+    ("newsingest.cli.reenrich", "reenrich_cmd"),
+    ("newsingest.cli.search", "kibana_group"),
+    ("newsingest.cli.tail", "tail_cmd"),
+    ("newsingest.cli.parse", "parse"),
+    ("newsingest.cli.enrich", "enrich_cmd"),
+    ("newsingest.cli.settings", "settings_cmd"),
+    ("newsingest.cli.status", "status_cmd"),
+    ("newsingest.cli.failed", "failed_group"),
+    ("newsingest.cli.stories", "stories_group"),
+    ("newsingest.cli.alerts", "alerts_group"),
 ]
 
 
@@ -241,5 +241,3 @@ def main() -> None:
     cli(prog_name="newsingest")
 
 
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
-"""``newsingest alerts``: add, list, rm, test, tail and watchlist (registered in cli.py).
+"""``newsingest alerts``: add, list, rm, test, tail and watchlist (registered in cli/__init__.py).
 
 Uses the stack directly, like ``newsingest search``: rules on the compacted rules topic (``RuleStore``),
 searches on the read alias, matches on ``news.alerts``. Rules pass the same checks as ``POST /api/alerts``.
@@ -203,7 +203,7 @@ def rm_cmd(rule_id: str) -> None:
 def test_cmd(rule_id: str | None, query: str | None, size: int, as_json: bool, **facets: tuple[str, ...]) -> None:
     """What a rule (RULE_ID, or --query and filters) matches in the index now, newest first."""
     from newsingest.alerts.rules import RuleSpec
-    from newsingest.cli_search import _print_result
+    from newsingest.cli.search import _print_result
 
     filters = _filters(facets)
     if (rule_id is None) == (query is None and not filters):
