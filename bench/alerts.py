@@ -40,7 +40,7 @@ from newsingest.index.client import sync_client
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.kafka.topics import ensure_topics
-from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import PipelineProcess, isolated_settings, remove_namespace
 
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{5,}")
 

@@ -24,7 +24,7 @@ from bench.common import ProcessSampler, progress, record
 from bench.corpus import article
 from newsingest.config import Settings
 from newsingest.index.client import sync_client
-from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import PipelineProcess, isolated_settings, remove_namespace
 
 
 def _searchable(settings: Settings) -> int:

@@ -18,7 +18,7 @@ from newsingest.index.client import sync_client
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.models import RawArticle
-from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import PipelineProcess, isolated_settings, remove_namespace
 
 Files = list[tuple[str, bytes]]
 

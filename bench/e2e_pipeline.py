@@ -26,7 +26,7 @@ from e2e_harness import (
 from e2e_steps import step_ms_per_article, step_seconds
 
 from newsingest.config import Settings
-from newsingest.sandbox import PipelineProcess, free_port
+from newsingest_devtools.sandbox import PipelineProcess, free_port
 
 
 def _py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:

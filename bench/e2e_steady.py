@@ -25,7 +25,7 @@ from newsingest.config import Settings
 from newsingest.index.client import sync_client
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
-from newsingest.sandbox import PipelineProcess
+from newsingest_devtools.sandbox import PipelineProcess
 
 STEADY_POLL_S = 0.2
 """Searchable = seen by a poll: the poll interval bounds the error of every latency."""

@@ -38,7 +38,7 @@ from newsingest.index.document import to_document
 from newsingest.index.export import PAGE_SIZE
 from newsingest.index.setup import ensure_index
 from newsingest.models import EnrichedArticle, Entity, EntityType, Place, Provenance
-from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace, settings_env
+from newsingest_devtools.sandbox import PipelineProcess, isolated_settings, remove_namespace, settings_env
 
 NEWSINGEST = str(Path(sys.executable).with_name("newsingest"))
 _PERSONS = [f"Person {chr(65 + i)}{chr(65 + j)}" for i in range(26) for j in range(26)]

@@ -29,7 +29,7 @@ from bench.corpus import jsonl_lines, write_jsonl
 from newsingest.config import Settings
 from newsingest.ingest.producer import raw_producer
 from newsingest.kafka.topics import ensure_topics
-from newsingest.sandbox import PipelineProcess, isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import PipelineProcess, isolated_settings, remove_namespace
 
 
 async def _first_message_at(settings: Settings, deadline: float) -> float | None:

@@ -31,7 +31,7 @@ from newsingest.ingest.formats.registry import parse_file
 from newsingest.ingest.producer import ArticleProducer
 from newsingest.kafka.topics import ensure_topics
 from newsingest.models import EnrichedArticle, RawArticle
-from newsingest.sandbox import isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import isolated_settings, remove_namespace
 
 
 def _articles(n: int) -> list[RawArticle]:

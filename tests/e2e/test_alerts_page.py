@@ -30,7 +30,7 @@ def articles(samples_dir: Path) -> list[EnrichedArticle]:
 
 @pytest.fixture
 def site(stack: Settings, tmp_path: Path, articles: list[EnrichedArticle]) -> Iterator[tuple[Settings, str]]:
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
 
     settings = isolated_settings(stack, tmp_path)
     index_articles(settings, articles)
@@ -143,7 +143,7 @@ def test_live_panel_with_an_api_key(
     send headers)."""
     from pydantic import SecretStr
 
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
 
     settings = isolated_settings(stack, tmp_path, api_key=SecretStr("k3y-e2e"))
     index_articles(settings, articles)
@@ -184,7 +184,7 @@ def test_a_search_saved_as_an_alert_sees_a_dropped_article_arrive(
     dropped afterwards is enriched, indexed, matched by the indexer and appears in the live panel."""
     from newsingest.ingest.formats.base import SourceFile
     from newsingest.ingest.formats.registry import parse_file
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
     from tests.integration.harness import PipelineProcess, drop, wait_for
 
     settings = isolated_settings(stack, tmp_path, ner_enabled=False)

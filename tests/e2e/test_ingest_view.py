@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from newsingest.config import Settings
 from newsingest.models import utcnow
-from newsingest.sandbox import isolated_settings, remove_namespace
+from newsingest_devtools.sandbox import isolated_settings, remove_namespace
 from tests.e2e.support import start_server
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsingest.config import Settings
-from newsingest.sandbox import remove_namespace
 from newsingest.stack.manager import stack_up
+from newsingest_devtools.sandbox import remove_namespace
 from tests.integration.harness import PipelineProcess, SplitPipeline, isolated_settings
 
 

@@ -15,7 +15,7 @@ from newsingest.config import Settings
 from newsingest.index.client import sync_client
 from newsingest.ingest.formats.base import SourceFile
 from newsingest.ingest.formats.registry import parse_file
-from newsingest.sandbox import PipelineProcess, free_port, isolated_settings, settings_env  # noqa: F401
+from newsingest_devtools.sandbox import PipelineProcess, free_port, isolated_settings, settings_env  # noqa: F401
 from tests.conftest import SHARED
 
 

@@ -19,7 +19,7 @@ from newsingest.alerts.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, verify
 from newsingest.config import Settings
 from newsingest.kafka.topics import ensure_topics
 from newsingest.models import AlertMatch, DeadLetter
-from newsingest.sandbox import free_port, remove_namespace
+from newsingest_devtools.sandbox import free_port, remove_namespace
 from tests.integration.harness import isolated_settings
 
 

@@ -23,7 +23,7 @@ from tests.integration.harness import isolated_settings, produce
 
 @pytest.fixture(scope="module")
 def alert_settings(stack: Settings, tmp_path_factory: pytest.TempPathFactory, samples_dir: Path) -> Iterator[Settings]:
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
 
     settings = isolated_settings(stack, tmp_path_factory.mktemp("alerts-api"), webhook_allowed_hosts=[])
     index_articles(settings, sample_articles(samples_dir))

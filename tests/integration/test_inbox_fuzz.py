@@ -26,7 +26,7 @@ from newsingest.config import Settings
 from newsingest.ingest.formats.base import SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.ingest.scan import is_ignored_name
-from newsingest.sandbox import remove_namespace
+from newsingest_devtools.sandbox import remove_namespace
 from tests.integration.harness import PipelineProcess, indexed_ids, isolated_settings, wait_for
 
 KINDS = ("article", "article", "slow", "rename", "delete", "empty", "fifo", "link_inside", "link_file",

@@ -19,7 +19,7 @@ import pytest
 from newsingest.config import Settings
 from newsingest.ingest.checkpoint import checkpoint_dir, iter_checkpoints
 from newsingest.ingest.streamed import CHECKPOINT_EVERY
-from newsingest.sandbox import remove_namespace
+from newsingest_devtools.sandbox import remove_namespace
 from tests.integration.harness import (
     SplitPipeline,
     bbc_files,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from newsingest.config import Settings
-from newsingest.sandbox import settings_env
+from newsingest_devtools.sandbox import settings_env
 from tests.integration.harness import (
     PipelineProcess,
     bbc_files,

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from newsingest.config import Settings
-from newsingest.sandbox import remove_namespace
+from newsingest_devtools.sandbox import remove_namespace
 from tests.e2e.support import delete_namespace, index_articles, sample_articles, start_server
 from tests.integration.harness import isolated_settings
 

@@ -30,7 +30,7 @@ def articles(samples_dir: Path) -> list[EnrichedArticle]:
 def settings(
     stack: Settings, tmp_path_factory: pytest.TempPathFactory, articles: list[EnrichedArticle]
 ) -> Iterator[Settings]:
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
 
     isolated = isolated_settings(stack, tmp_path_factory.mktemp("watchlist-api"))
     index_articles(isolated, articles)

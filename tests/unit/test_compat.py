@@ -13,10 +13,11 @@ import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel, Field
 
-from newsingest import compat, schemas
-from newsingest.cli import cli
-from newsingest.compat import Version, check, compare_schemas
+from newsingest import schemas
 from newsingest.models import MESSAGE_MODELS, SCHEMA_VERSION, EnrichedArticle
+from newsingest_devtools import compat
+from newsingest_devtools.cli import cli
+from newsingest_devtools.compat import Version, check, compare_schemas
 
 NAME = "enriched-article"
 
@@ -156,7 +157,7 @@ def test_check_compat_command_judges_what_the_models_generate(
     monkeypatch: pytest.MonkeyPatch, model: type[BaseModel], exit_code: int
 ) -> None:
     monkeypatch.setitem(MESSAGE_MODELS, NAME, model)
-    result = CliRunner().invoke(cli, ["schemas", "check-compat"])
+    result = CliRunner().invoke(cli, ["check-compat"])
     assert result.exit_code == exit_code, result.output
     assert ("word_count: type changed from integer to string" in result.output) == (model is _Retyped)
 

@@ -71,7 +71,7 @@ def test_settings_command_prints_effective_values_with_secrets_masked(monkeypatc
 
 
 def test_removing_a_namespace_refuses_settings_that_are_not_isolated() -> None:
-    from newsingest.sandbox import remove_namespace
+    from newsingest_devtools.sandbox import remove_namespace
 
     with pytest.raises(ValueError, match="not an isolated namespace"):
         remove_namespace(Settings())

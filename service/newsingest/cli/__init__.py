@@ -102,34 +102,6 @@ def schemas_check() -> None:
     click.echo("schemas up to date")
 
 
-@schemas.command("check-compat")
-@click.option("--release", "do_release", is_flag=True,
-              help="then keep the generated schemas as released (schemas/released/<name>-<version>.schema.json)")
-def schemas_check_compat(do_release: bool) -> None:
-    """Exit 1 if a public schema breaks its last released one without a major version bump."""
-    from newsingest import compat
-    from newsingest import schemas as mod
-
-    failed = False
-    for name in compat.PUBLIC_SCHEMAS:
-        current = mod.generate_schema(name)
-        previous = compat.latest_released(name, mod.SCHEMA_DIR)
-        if previous is None:
-            click.echo(f"{name}: never released")
-            failed = failed or not do_release
-        else:
-            report = compat.check(name, previous[1], current)
-            click.echo("\n".join(report.lines()))
-            failed = failed or not report.ok
-        if do_release and not failed:
-            try:
-                click.echo(f"released {compat.release(name, current, mod.render(current), mod.SCHEMA_DIR)}")
-            except ValueError as exc:
-                click.echo(f"error: {exc}", err=True)
-                failed = True
-    sys.exit(1 if failed else 0)
-
-
 # --- pipeline ---------------------------------------------------------------------------------------
 def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str) -> None:
     """Create the topics, then run the chosen parts until SIGINT/SIGTERM, or until one of them crashes (exit 70)."""
