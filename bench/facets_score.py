@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from newsingest.enrich.folding import fold, fold_tokens
+from newsingest.text.folding import fold, fold_tokens
 
 TYPES = ("PER", "ORG", "LOC")
 EDGE_WORDS = {

@@ -29,11 +29,11 @@ from facets_eval import facets, load_gold, raw_article, table
 from facets_score import DocScore, GoldEntity, gold_entity, score_document
 
 from newsingest.config import Settings
-from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.factory import build_engine
 from newsingest.enrich.pipeline import Enricher
 from newsingest.enrich.registry import EntityRegistry
 from newsingest.models import EnrichedArticle, RawArticle
+from newsingest.text.folding import fold
 
 
 async def enrich_without_registry(raws: Sequence[RawArticle]) -> list[EnrichedArticle]:

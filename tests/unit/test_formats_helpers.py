@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsingest.ingest.formats.agencies import canonical_source, find_agency
 from newsingest.ingest.formats.boilerplate import is_boilerplate
 from newsingest.ingest.formats.bylines import parse_byline, parse_reporting_trailer
 from newsingest.ingest.formats.casing import title_case
@@ -18,6 +17,7 @@ from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.metadata import match_metadata_line, split_metadata_prefix
 from newsingest.ingest.formats.titles import derive_title, looks_like_headline, sentences, split_title_source
 from newsingest.models import DatePrecision
+from newsingest.text.agencies import canonical_source, find_agency
 
 
 @pytest.mark.parametrize(

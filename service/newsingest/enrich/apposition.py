@@ -15,10 +15,10 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping
 
-from newsingest.enrich.folding import fold
 from newsingest.enrich.german_case import analyse
 from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
+from newsingest.text.folding import fold
 
 # kinds of organisation (closed, from the language; the last compound element in German)
 _GERMAN_KIND = {

@@ -14,10 +14,10 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
-from newsingest.enrich.folding import fold
 from newsingest.enrich.german_case import analyse
 from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
+from newsingest.text.folding import fold
 
 _NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][a-zäöüß]+)\b(?![-'’])")
 _CONTEXT = re.compile(r"\s*(\S+)?\s*(\S+)?")

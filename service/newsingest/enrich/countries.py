@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
-from newsingest.enrich.folding import fold
 from newsingest.enrich.gazetteer import COUNTRY_ALIASES, NAME_LANGUAGES, name_variants
 from newsingest.models import Entity, EntityType, Place
+from newsingest.text.folding import fold
 
 FALLBACK_LANGUAGE = "en"
 VARIANTS: dict[str, dict[str, str]] = {

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsingest.enrich.folding import fold
 from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
+from newsingest.text.folding import fold
 
 Identity = Callable[[str, EntityType], str | None]
 TYPE_PRIORITY = {EntityType.PERSON: 0, EntityType.ORGANISATION: 1, EntityType.LOCATION: 2, EntityType.MISC: 3}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Literal
 
-from newsingest.enrich.folding import fold
+from newsingest.text.folding import fold
 
 PlaceKind = Literal["country", "city", "region", "other"]
 

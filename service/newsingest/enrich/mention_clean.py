@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from newsingest.enrich.folding import fold
 from newsingest.enrich.ner.base import RawMention
 from newsingest.enrich.spans import cuts_off_modifier, is_particle, trim_edges
 from newsingest.models import EntityType
+from newsingest.text.folding import fold
 
 Field = Literal["title", "body"]
 KnownName = Callable[[str], bool]

@@ -50,9 +50,9 @@ from typing import Any, Protocol, TypeVar
 
 from newsingest.config import Settings
 from newsingest.enrich.countries import canonical_countries, merge_same_name
-from newsingest.enrich.folding import fold
 from newsingest.log import get_logger
 from newsingest.models import Entity, EntityType, Place
+from newsingest.text.folding import fold
 
 log = get_logger(__name__)
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsingest.enrich import simhash as sh
-from newsingest.enrich.folding import fold
 from newsingest.enrich.terms import content_terms, words
-from newsingest.ingest.formats.agencies import canonical_agency
 from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArticle
+from newsingest.text.agencies import canonical_agency
+from newsingest.text.folding import fold
 
 TITLE_TERMS = 16
 LABEL_CHARS = 300  # a story's label (a headline) is cut to this many characters

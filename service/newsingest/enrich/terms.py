@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 
-from newsingest.enrich.folding import strip_diacritics
+from newsingest.text.folding import strip_diacritics
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 STEM_CHARS = 6

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsingest.ingest.formats.agencies import canonical_agency
 from newsingest.ingest.formats.casing import is_all_caps, title_case
+from newsingest.text.agencies import canonical_agency
 
 _PARTICLES = {
     "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "zu", "ten",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsingest.ingest.formats.agencies import canonical_source, find_agency
+from newsingest.text.agencies import canonical_source, find_agency
 
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}\b|by\b)|copyright\s+(?=(?-i:[A-Z])))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"

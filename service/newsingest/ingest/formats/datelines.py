@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsingest.ingest.formats.agencies import canonical_source, find_agency
 from newsingest.ingest.formats.casing import LOWER_PARTICLES, is_all_caps, title_case
 from newsingest.ingest.formats.dates import MONTHS, DateValue, parse_date
 from newsingest.models import DatePrecision
+from newsingest.text.agencies import canonical_source, find_agency
 
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"

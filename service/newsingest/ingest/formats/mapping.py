@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from newsingest.ingest.formats.agencies import canonical_source
 from newsingest.ingest.formats.base import MissingContent
 from newsingest.ingest.formats.bylines import parse_author_value
 from newsingest.ingest.formats.cleaning import split_paragraphs
@@ -16,6 +15,7 @@ from newsingest.ingest.formats.draft import ArticleDraft
 from newsingest.ingest.formats.htmltext import html_fragment_paragraphs, looks_like_html, strip_tags
 from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.refine import split_keywords
+from newsingest.text.agencies import canonical_source
 
 TITLE_KEYS = ("title", "headline", "heading", "head", "titel", "ueberschrift", "name")
 BODY_KEYS = (

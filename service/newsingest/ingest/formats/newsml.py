@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from newsingest.ingest.formats.agencies import canonical_source
 from newsingest.ingest.formats.base import (
     MalformedDocument,
     MissingContent,
@@ -36,6 +35,7 @@ from newsingest.ingest.formats.xmltree import (
     text_of,
 )
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source
 
 _ROOTS = {"newsitem", "packageitem", "newsmessage"}
 _TEXT_CLASSES = {"text", "composite"}

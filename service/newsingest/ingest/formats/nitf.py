@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from newsingest.ingest.formats.agencies import canonical_source, find_agency
 from newsingest.ingest.formats.base import MalformedDocument, ParseResult, SourceFile
 from newsingest.ingest.formats.blocks import local_name, paragraphs_from
 from newsingest.ingest.formats.bylines import parse_author_value
@@ -19,6 +18,7 @@ from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
 from newsingest.ingest.formats.xmlsafe import parse_xml
 from newsingest.ingest.formats.xmltree import attribute, child, children, descendants, language_of, text_of
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source, find_agency
 
 _PLACE_TAGS = ("city", "state", "region", "country", "location.name")
 

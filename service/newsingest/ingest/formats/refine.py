@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from newsingest.identity import normalise_text
-from newsingest.ingest.formats.agencies import canonical_source
 from newsingest.ingest.formats.base import MissingContent, SourceFile, build_article
 from newsingest.ingest.formats.bylines import parse_author_value
 from newsingest.ingest.formats.cleaning import join_paragraphs, normalise_inline, repair_text
@@ -17,6 +16,7 @@ from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.scraped import BodyFindings, analyse_body
 from newsingest.ingest.formats.titles import derive_title, split_title_source
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source
 
 MAX_KEYWORDS = 50
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")

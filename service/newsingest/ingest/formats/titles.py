@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from newsingest.ingest.formats.agencies import canonical_agency, canonical_source
 from newsingest.ingest.formats.casing import is_all_caps
 from newsingest.ingest.formats.dates import MONTHS
+from newsingest.text.agencies import canonical_agency, canonical_source
 
 MAX_DERIVED_TITLE = 120
 _ABBREVIATIONS = {
