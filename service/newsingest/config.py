@@ -188,6 +188,12 @@ class Settings(BaseSettings):
     # --- Alerts (alerts/) ------------------------------------------------------------------------
     alerts_enabled: bool = Field(default=True, description="match every indexed batch against the alert rules")
     alerts_max_rules: int = Field(default=10_000, ge=1, description="most alert rules that can be stored")
+    alerts_pending_polls: int = Field(
+        default=16, ge=1, description="indexed polls that may wait for alert matching before the indexer waits too"
+    )
+    alerts_match_max_docs: int = Field(
+        default=2000, ge=1, description="most articles matched in one round (one refresh, one search per 500 rules)"
+    )
     webhook_allowed_hosts: list[str] = Field(
         default_factory=list,
         description="hosts webhooks may go to (empty: any public host; loopback, link-local and unspecified"

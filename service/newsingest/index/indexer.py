@@ -16,6 +16,7 @@ from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
 
 from newsingest.alerts.publisher import AlertPublisher, ReplayTracker
+from newsingest.alerts.stage import AlertStage, IndexedPoll
 from newsingest.config import Settings
 from newsingest.cputime import timed_coroutine
 from newsingest.index.document import to_document
@@ -57,18 +58,24 @@ class Indexer:
         self.writer = BulkWriter(es, settings, stop)
         self.dead_letters = DeadLetterSink(dlq_producer, settings.topic_dlq, stop)
         self.consumer = consumer or indexer_consumer(settings)
-        self.alerts = alerts
         self.replays = ReplayTracker()  # which messages may have been indexed before a crash (alerts)
+        self.alerts: AlertStage | None = None  # matching beside the indexer, which then commits (alerts/stage.py)
         if alerts is not None:
             self.replays.consumer = self.consumer
             self.consumer.subscribe([settings.topic_enriched], listener=self.replays)
+            self.alerts = AlertStage(alerts, self._commit_offsets, max_pending=settings.alerts_pending_polls,
+                                     max_docs=settings.alerts_match_max_docs)
 
     async def run(self) -> None:
         await self.consumer.start()
         log.info("indexer started", topic=self.settings.topic_enriched, group=self.settings.indexer_group)
+        if self.alerts is not None:
+            self.alerts.start()
         try:
             while not self.stop.is_set():
                 records = await self._next_batch()
+                if self.alerts is not None:
+                    self.alerts.check()
                 if records:
                     try:
                         await self.process(records)
@@ -77,6 +84,8 @@ class Indexer:
                         break
                     await self._update_lag()
         finally:
+            if self.alerts is not None:
+                await self.alerts.close()
             await self.consumer.stop()
             log.info("indexer stopped")
 
@@ -110,27 +119,29 @@ class Indexer:
                                            offset=record.offset, article_id=doc_id))
         if not await self.dead_letters.send(letters):
             raise Stopped
-        if self.alerts is not None and outcome and not await self._alert(by_id, outcome):
-            raise Stopped
-        await self._commit(records)
+        if self.alerts is not None:
+            await self.alerts.put(self._indexed_poll(records, by_id, outcome))  # it commits once matched
+        else:
+            await self._commit_offsets(_offsets(records))
         if outcome:
             log.debug("batch indexed", documents=len(outcome.indexed), rejected=len(outcome.rejected),
                       dead_letters=len(letters))
 
-    async def _alert(self, by_id: dict[str, tuple[ConsumerRecord, BulkItem]], outcome: BulkOutcome) -> bool:
-        """Alert matches of what this poll indexed for the first time (or may have before a crash), sent
-        before the commit (alerts/publisher.py)."""
-        assert self.alerts is not None
-        candidates = [doc_id for doc_id in outcome.indexed
-                      if doc_id in outcome.created or self.replays.may_be_replay(by_id[doc_id][0])]
+    def _indexed_poll(self, records: Sequence[ConsumerRecord], by_id: dict[str, tuple[ConsumerRecord, BulkItem]],
+                      outcome: BulkOutcome | None) -> IndexedPoll:
+        """What alert matching needs of a poll: the articles indexed for the first time (or that may have been
+        before a crash), and the offsets to commit once they are matched."""
+        candidates = [] if outcome is None else [
+            doc_id for doc_id in outcome.indexed
+            if doc_id in outcome.created or self.replays.may_be_replay(by_id[doc_id][0])]
         documents = {doc_id: by_id[doc_id][1].document for doc_id in candidates}
-        return await self.alerts.publish(documents, candidates)
+        return IndexedPoll(documents=documents, offsets=_offsets(records), candidates=candidates)
 
-    async def _commit(self, records: Sequence[ConsumerRecord]) -> None:
-        offsets: dict[TopicPartition, int] = {}
-        for record in records:
-            tp = TopicPartition(record.topic, record.partition)
-            offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
+    async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
+        assigned = self.consumer.assignment()
+        offsets = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+        if not offsets:
+            return  # the partitions moved to another consumer, which replays from its committed offsets
         try:
             await self.consumer.commit(offsets)
         except (CommitFailedError, KafkaError) as exc:
@@ -147,3 +158,12 @@ class Indexer:
             lag_by_topic[tp.topic] = lag_by_topic.get(tp.topic, 0) + max(0, highwater - position)
         for topic, lag in lag_by_topic.items():
             CONSUMER_LAG.labels(self.settings.indexer_group, topic).set(lag)
+
+
+def _offsets(records: Sequence[ConsumerRecord]) -> dict[TopicPartition, int]:
+    """The offsets that commit ``records``: per partition, one past the last."""
+    offsets: dict[TopicPartition, int] = {}
+    for record in records:
+        tp = TopicPartition(record.topic, record.partition)
+        offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
+    return offsets
