@@ -80,8 +80,13 @@ class AlertStage:
         if self.task is None:
             return
         self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Stopped):
+        with contextlib.suppress(asyncio.CancelledError, Exception):  # a failure was raised by put/check/drain
             await self.task
+
+    def raise_failure(self) -> None:
+        """Raise the error the stage failed with (not a stop): the indexer calls this when its loop ended."""
+        with contextlib.suppress(Stopped):
+            self._raise_if_ended()
 
     def _raise_if_ended(self) -> None:
         if self.task is not None and self.task.done():

@@ -83,6 +83,8 @@ class Indexer:
                         log.info("stopped during a batch; it is replayed on restart", messages=len(records))
                         break
                     await self._update_lag()
+            if self.alerts is not None:
+                self.alerts.raise_failure()  # crash-only: matching died while the indexer was idle or stopping
         finally:
             if self.alerts is not None:
                 await self.alerts.close()
