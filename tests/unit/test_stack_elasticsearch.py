@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsingest.stack.elasticsearch import (
-    CONFIG_TEMPLATE,
+from newsingest.stack.elasticsearch import CONFIG_TEMPLATE, health_status, java_opts, render_config, untraversable_dir
+from newsingest.stack.es_install import (
     DESCRIPTOR_TEMPLATE,
     PINNED_SHA256,
     PLUGIN_CLASS,
@@ -19,13 +19,9 @@ from newsingest.stack.elasticsearch import (
     PLUGIN_SOURCE,
     POM,
     extract_zip,
-    health_status,
-    java_opts,
     parse_descriptor,
     plugin_fingerprint,
-    render_config,
     render_descriptor,
-    untraversable_dir,
     zip_name,
 )
 from newsingest.stack.process import StackError

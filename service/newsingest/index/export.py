@@ -17,8 +17,8 @@ import asyncio
 import csv
 import io
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
-from typing import Any, Literal, TypeVar
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, Literal
 
 import orjson
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -27,11 +27,10 @@ from elasticsearch import ApiError, AsyncElasticsearch
 
 from newsingest.config import Settings
 from newsingest.index.search import (
-    BackendUnavailable,
     SearchError,
     SearchRequest,
-    _reason,
     build_query,
+    es_call,
     sort_clause,
 )
 from newsingest.log import get_logger
@@ -50,7 +49,6 @@ _SOURCE = ["article_id", "date", "title", "source", "language", "url", "persons"
            "countries", "story_id"]
 
 log = get_logger(__name__)
-T = TypeVar("T")
 
 
 # --- rows and their encodings ----------------------------------------------------------------------------
@@ -99,18 +97,7 @@ def encode(rows: list[dict[str, Any]], fmt: ExportFormat, *, first: bool) -> byt
 
 
 # --- talking to Elasticsearch ----------------------------------------------------------------------------
-async def _call(call: Awaitable[T]) -> T:
-    """Elasticsearch errors as the search module reports them: 400 -> SearchError, others BackendUnavailable."""
-    try:
-        return await call
-    except ApiError as exc:
-        if exc.meta.status == 400:
-            raise SearchError(_reason(exc)) from None
-        if exc.meta.status == 404:
-            raise BackendUnavailable(f"not found (index or point in time): {_reason(exc)}") from None
-        raise BackendUnavailable(f"Elasticsearch answered {exc.meta.status}: {_reason(exc)}") from None
-    except (TransportConnectionError, ConnectionTimeout) as exc:
-        raise BackendUnavailable(f"Elasticsearch unreachable: {exc}") from None
+_NOT_FOUND = "not found (index or point in time): {reason}"
 
 
 class ExportStream:
@@ -145,7 +132,9 @@ class ExportStream:
         }
         if after is not None:
             body["search_after"] = after
-        response = await _call(self.es.options(request_timeout=self.settings.search_timeout_s).search(body=body))
+        response = await es_call(
+            self.es.options(request_timeout=self.settings.search_timeout_s).search(body=body), not_found=_NOT_FOUND
+        )
         self.pit_id = response.get("pit_id") or self.pit_id
         if after is None:
             self.total = int(response["hits"]["total"]["value"])
@@ -204,7 +193,9 @@ async def open_export(es: AsyncElasticsearch, settings: Settings, request: Searc
     """Validate the request, open a point in time on the read alias and fetch the first page. Raises
     ``SearchError`` (bad query, filters or dates: a 400) or ``BackendUnavailable``; nothing is left open then."""
     build_query(request)  # bad filters and dates fail before a point in time is opened
-    response = await _call(es.open_point_in_time(index=settings.read_alias, keep_alive=KEEP_ALIVE))
+    response = await es_call(
+        es.open_point_in_time(index=settings.read_alias, keep_alive=KEEP_ALIVE), not_found=_NOT_FOUND
+    )
     stream = ExportStream(es, settings, request, str(response["id"]), page_size)
     try:
         await stream.fetch_first()
