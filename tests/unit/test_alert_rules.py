@@ -11,7 +11,15 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from newsingest.alerts.rules import AlertRule, RuleError, RulePatch, RuleSpec, check_webhook_host, rule_query
+from newsingest.alerts.rules import (
+    AlertRule,
+    RuleError,
+    RulePatch,
+    RuleSpec,
+    check_webhook_host,
+    may_match_languages,
+    rule_query,
+)
 from newsingest.alerts.webhook import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
@@ -111,3 +119,26 @@ def test_backoff_has_full_jitter_and_a_cap() -> None:
     assert max(delays) <= 600
     assert min(delays) < 100 < max(delays)
     assert retry_delay(0, rng) <= 1.0
+
+
+def test_a_language_filter_that_excludes_the_whole_batch_skips_the_rule() -> None:
+    def rule(*langs: str) -> AlertRule:
+        return AlertRule(name="r", query="x", filters={"lang": list(langs)} if langs else {})
+
+    assert may_match_languages(rule(), {"de"})
+    assert may_match_languages(rule("DE"), {"de", "en"})  # the keyword normalizer lowercases
+    assert not may_match_languages(rule("fr"), {"de", "en"})
+    assert not may_match_languages(rule("de", "fr"), {"de"})  # values of one filter are ANDed
+    assert may_match_languages(rule("dé"), {"de"})  # asciifolding: left to Elasticsearch
+
+
+def test_matching_queries_search_only_the_batch_languages_fields() -> None:
+    def fields(query: dict[str, object]) -> list[str]:
+        return query["bool"]["must"][0]["query_string"]["fields"]  # type: ignore[index]
+
+    everything = AlertRule(name="r", query="Gipfel")
+    german = AlertRule(name="r", query="Gipfel", filters={"lang": ["de"]})
+    assert len(fields(rule_query(everything))) > 40  # /api/search: every language's fields
+    assert fields(rule_query(everything, {"de", "und"})) == ["title^3", "body", "title_de^3", "body_de"]
+    assert fields(rule_query(german, {"en"})) == ["title^3", "body"]
+    assert fields(rule_query(everything, {"und"})) == ["title^3", "body"]

@@ -1,27 +1,32 @@
 """Matching a batch of newly indexed articles against every enabled rule, in Elasticsearch itself.
 
-The local Elasticsearch has no percolator, so a batch is matched the other way round, with named queries: one
-search per ``chunk`` rules, restricted to the batch's ids, whose ``should`` clauses are the rules' own queries
-(``index/search.build_query``, exactly what ``/api/search`` runs), each named by its rule id; every hit lists
-the rules it matched (``matched_queries``). The cost is one search per chunk of rules over the batch's few
-documents, not one search per rule. The batch must be searchable (refreshed) first. When a chunk's search fails
-(a rule Elasticsearch refuses), its rules are run one by one, so one bad rule is reported and the others match.
+The local Elasticsearch has no percolator, so a batch is matched the other way round: one search per ``chunk``
+rules and up to ``IDS_PER_SEARCH`` of the batch's articles, whose query is those ids and whose ``filters``
+aggregation has one bucket per rule — the rule's own query (``index/search.build_query``, exactly what
+``/api/search`` runs), keyed by its id — listing the articles it holds (``top_hits`` without source). The cost
+is one search per chunk of rules over a few documents, not one search per rule; the aggregation is about three
+times cheaper than named ``should`` clauses with ``matched_queries`` (measured: 1,000 rules over 10-50
+articles, 70-100 ms against 200-330 ms). Two more savings, neither of which changes a match: rules whose
+language filter excludes every language of the batch are not sent, and the others search only the batch's
+languages' fields. The batch must be searchable (refreshed) first. When a chunk's search fails (a rule
+Elasticsearch refuses), its rules are run one by one, so one bad rule is reported and the others match.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
-from newsingest.alerts.rules import AlertRule, rule_query
+from newsingest.alerts.rules import AlertRule, may_match_languages, rule_query
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
 
-RULES_PER_SEARCH = 500  # named clauses in one search (well under Elasticsearch's clause limit)
+RULES_PER_SEARCH = 500  # buckets in one search
+IDS_PER_SEARCH = 100  # top_hits may list at most index.max_inner_result_window (default 100) articles
 SEARCHES_PER_REQUEST = 20
 
 
@@ -37,47 +42,57 @@ class BatchMatches:
         return [(rule, article) for rule, articles in self.matches.items() for article in articles]
 
 
-def rules_search(rules: Sequence[AlertRule], article_ids: Sequence[str]) -> dict[str, Any]:
-    """One search of several rules over one batch: each rule a ``should`` clause named by its id."""
-    clauses = [{"bool": {"must": [rule_query(rule)], "_name": rule.id}} for rule in rules]
+def rules_search(rules: Sequence[AlertRule], article_ids: Sequence[str],
+                 languages: Collection[str] | None = None) -> dict[str, Any]:
+    """One search of several rules over (at most ``IDS_PER_SEARCH`` of) a batch: a bucket per rule, keyed by
+    its id, on only the per-language fields of ``languages`` (the batch's) when given."""
+    buckets = {rule.id: rule_query(rule, languages) for rule in rules}
     return {
-        "query": {"bool": {"filter": [{"ids": {"values": list(article_ids)}}], "should": clauses,
-                           "minimum_should_match": 1}},
-        "size": len(article_ids),
-        "_source": False,
+        "query": {"ids": {"values": list(article_ids)}},
+        "size": 0,
         "track_total_hits": False,
-        "sort": ["_doc"],
+        "aggs": {"rules": {"filters": {"filters": buckets},
+                           "aggs": {"articles": {"top_hits": {"size": len(article_ids), "_source": False}}}}},
     }
 
 
 async def match_batch(es: AsyncElasticsearch, index: str, rules: Sequence[AlertRule], article_ids: Sequence[str],
-                      *, chunk: int = RULES_PER_SEARCH) -> BatchMatches:
-    """The enabled rules' matches among ``article_ids`` (already indexed and refreshed in ``index``)."""
+                      *, languages: Collection[str] | None = None, chunk: int = RULES_PER_SEARCH) -> BatchMatches:
+    """The enabled rules' matches among ``article_ids`` (already indexed and refreshed in ``index``).
+
+    ``languages``: the languages of those articles, when known. Rules whose language filter excludes all of
+    them are not sent, and the others search only the per-language fields of those languages (the same
+    matches at a fraction of the cost: with 39 language analyzers a query otherwise spans 80 fields).
+    """
     result = BatchMatches()
-    active = [rule for rule in rules if rule.enabled]
+    active = [rule for rule in rules if rule.enabled
+              and (languages is None or may_match_languages(rule, languages))]
     if not active or not article_ids:
         return result
     order = {article: n for n, article in enumerate(article_ids)}
-    chunks = [active[start : start + chunk] for start in range(0, len(active), chunk)]
-    for first in range(0, len(chunks), SEARCHES_PER_REQUEST):
-        group = chunks[first : first + SEARCHES_PER_REQUEST]
+    ids = list(order)
+    work = [(active[r : r + chunk], ids[i : i + IDS_PER_SEARCH])
+            for r in range(0, len(active), chunk) for i in range(0, len(ids), IDS_PER_SEARCH)]
+    for first in range(0, len(work), SEARCHES_PER_REQUEST):
+        group = work[first : first + SEARCHES_PER_REQUEST]
         searches: list[dict[str, Any]] = []
-        for part in group:
-            searches += [{"index": index}, rules_search(part, article_ids)]
+        for part, part_ids in group:
+            searches += [{"index": index}, rules_search(part, part_ids, languages)]
         response = await es.msearch(searches=searches)
-        for part, answer in zip(group, response["responses"], strict=True):
+        for (part, part_ids), answer in zip(group, response["responses"], strict=True):
             if "error" in answer:
                 if len(part) > 1:  # find the rule Elasticsearch refuses; the others still match
-                    single = await match_batch(es, index, part, article_ids, chunk=1)
+                    single = await match_batch(es, index, part, part_ids, languages=languages, chunk=1)
                     _merge(result, single)
                     continue
                 reason = str(answer["error"].get("reason") or answer["error"])[:300]
                 result.failed[part[0].id] = reason
                 log.warning("alert rule failed on a batch", alert_id=part[0].id, reason=reason)
                 continue
-            for hit in answer["hits"]["hits"]:
-                for rule_id in hit.get("matched_queries", []):
-                    result.matches.setdefault(rule_id, []).append(hit["_id"])
+            for rule_id, bucket in answer["aggregations"]["rules"]["buckets"].items():
+                hits = bucket["articles"]["hits"]["hits"]
+                if hits:
+                    result.matches.setdefault(rule_id, []).extend(hit["_id"] for hit in hits)
     for rule_id, ids in result.matches.items():
         result.matches[rule_id] = sorted(set(ids), key=lambda a: order.get(a, 0))
     return result

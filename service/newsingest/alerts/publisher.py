@@ -89,7 +89,9 @@ class AlertPublisher:
 
         async def match() -> None:
             await self.es.indices.refresh(index=self.settings.write_alias)
-            result = await match_batch(self.es, self.settings.write_alias, rules, list(candidates))
+            languages = {str(documents[c].get("language") or "und") for c in candidates}
+            result = await match_batch(self.es, self.settings.write_alias, rules, list(candidates),
+                                       languages=languages)
             found[:] = result.pairs
 
         if not await retrying(match, what="match alert rules", stop=self.stop):

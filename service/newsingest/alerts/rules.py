@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -131,6 +132,21 @@ def check_webhook_host(url: AnyHttpUrl | None, allowed_hosts: list[str]) -> None
         raise RuleError(f"webhook to {host} refused (set NEWSINGEST_WEBHOOK_ALLOWED_HOSTS to allow it)")
 
 
-def rule_query(rule: RuleSpec) -> dict[str, object]:
-    """The Elasticsearch query of the rule: exactly the search's (``index/search.build_query``)."""
-    return build_query(rule.search_request())
+def rule_query(rule: RuleSpec, present_languages: Collection[str] | None = None) -> dict[str, object]:
+    """The Elasticsearch query of the rule: exactly the search's (``index/search.build_query``).
+
+    ``present_languages``: the languages of the only documents it will run on (a batch being matched); the
+    query then leaves out the per-language fields no such document has, which changes no match (a field a
+    document does not have matches nothing in it, also under NOT) and makes the query far cheaper.
+    """
+    return build_query(rule.search_request(), present_languages=present_languages)
+
+
+def may_match_languages(rule: RuleSpec, present_languages: Collection[str]) -> bool:
+    """False only when the rule's language filter certainly excludes every one of ``present_languages`` (the
+    filter is a normalized keyword: ASCII values compare lowercased; any other value is left to Elasticsearch)."""
+    wanted = [v.strip() for v in rule.filters.get("lang", []) if v.strip()]
+    if not wanted or not all(v.isascii() for v in wanted):
+        return True
+    present = {language.lower() for language in present_languages}
+    return all(v.lower() in present for v in wanted)
