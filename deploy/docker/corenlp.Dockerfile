@@ -3,7 +3,7 @@
 #   docker build -f deploy/docker/corenlp.Dockerfile -t newsingest/corenlp:4.5.10 .
 FROM maven:3.9-eclipse-temurin-21 AS fetch
 ARG CORENLP_VERSION=4.5.10
-COPY deploy/stack/corenlp/pom.xml /build/pom.xml
+COPY service/newsingest/stack/resources/corenlp/pom.xml /build/pom.xml
 RUN mvn -B -q --strict-checksums -f /build/pom.xml dependency:copy-dependencies \
       -Dcorenlp.version=${CORENLP_VERSION} -Dcorenlp.en=true -Dcorenlp.de=true -Dlib.dir=/opt/corenlp/lib
 
@@ -11,7 +11,7 @@ FROM eclipse-temurin:21-jre
 RUN useradd --system --uid 1001 corenlp && apt-get update -qq && apt-get install -y -qq wget \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=fetch /opt/corenlp/lib /opt/corenlp/lib
-COPY deploy/stack/corenlp/server.properties /opt/corenlp/server.properties
+COPY service/newsingest/stack/resources/corenlp/server.properties /opt/corenlp/server.properties
 USER corenlp
 EXPOSE 9000
 ENV CORENLP_HEAP=4g CORENLP_THREADS=2

@@ -1,7 +1,7 @@
 """The local Stanford CoreNLP server (named entities) assembled from Maven Central jars.
 
 CoreNLP is GPL-3.0, so it only ever runs as this separate server process; newsingest talks HTTP to it
-(``enrich/ner/corenlp.py``). ``deploy/stack/corenlp/pom.xml`` fetches the CoreNLP jar plus one models jar per
+(``enrich/ner/corenlp.py``). ``stack/resources/corenlp/pom.xml`` fetches the CoreNLP jar plus one models jar per
 language in ``settings.ner_languages`` (Maven profiles ``-Dcorenlp.<language>=true``); their SHA-256 are
 recorded in a manifest and re-verified on every start. After the server answers ``/ready``, one request per
 language loads that language's classifier, so the first article does not pay for it.
@@ -21,7 +21,7 @@ from newsingest.config import Settings
 from newsingest.enrich.ner.corenlp import LANGUAGE_PROPERTIES, pipeline_properties
 from newsingest.stack.component import ServerComponent
 from newsingest.stack.java import find_java_home
-from newsingest.stack.maven import DEPLOY_STACK, run_maven, verify_manifest, write_manifest
+from newsingest.stack.maven import STACK_RESOURCES, run_maven, verify_manifest, write_manifest
 from newsingest.stack.process import (
     StackError,
     port_open,
@@ -54,7 +54,7 @@ class CoreNLPStack(ServerComponent):
         self.config_dir = self.home / "config"
         self.log_file = self.home / "logs" / "corenlp.log"
         self.pid_file = self.home / "corenlp.pid"
-        self.sources = DEPLOY_STACK / "corenlp"
+        self.sources = STACK_RESOURCES / "corenlp"
         spacy = settings.ner_spacy_models  # languages served by an installed spaCy pipeline need no model here
         self.languages = [lang for lang in settings.ner_languages if lang in MODEL_CLASSIFIERS and lang not in spacy]
         self.url = f"http://{settings.stack_host}:{settings.stack_corenlp_port}"

@@ -1,13 +1,13 @@
 """The Elasticsearch distribution of the local stack: fetched, verified, unpacked and completed with the analysis
 plugin (cached under ``<stack_dir>/elasticsearch/``).
 
-1. ``deploy/stack/elasticsearch/pom.xml`` fetches the server distribution zip from Maven Central
+1. ``stack/resources/elasticsearch/pom.xml`` fetches the server distribution zip from Maven Central
    (``org.elasticsearch.distribution.integ-test-zip:elasticsearch``: the real server without optional modules);
    its SHA-256 is checked against a pinned value (known versions) and recorded in a manifest that is
    re-verified on every assemble.
 2. The zip is unpacked (file modes kept) to ``elasticsearch-<version>/``.
 3. That distribution lacks the ``analysis-common`` module (language analyzers, ``asciifolding``...), so the small
-   plugin in ``deploy/stack/elasticsearch/analysis-plugin/`` is compiled with the JDK that runs the node, against
+   plugin in ``stack/resources/elasticsearch/analysis-plugin/`` is compiled with the JDK that runs the node, against
    the distribution's ``lib/``, and installed as ``plugins/newsingest-analysis/``.
 
 Running the node is ``stack/elasticsearch.py``.
@@ -25,10 +25,10 @@ from pathlib import Path
 from string import Template
 
 from newsingest.stack.java import find_java_home
-from newsingest.stack.maven import DEPLOY_STACK, run_maven, sha256_file, verify_manifest, write_manifest
+from newsingest.stack.maven import STACK_RESOURCES, run_maven, sha256_file, verify_manifest, write_manifest
 from newsingest.stack.process import StackError, tail
 
-ES_DEPLOY = DEPLOY_STACK / "elasticsearch"
+ES_DEPLOY = STACK_RESOURCES / "elasticsearch"
 POM = ES_DEPLOY / "pom.xml"
 PLUGIN_SOURCE = ES_DEPLOY / "analysis-plugin"
 DESCRIPTOR_TEMPLATE = PLUGIN_SOURCE / "plugin-descriptor.properties.template"

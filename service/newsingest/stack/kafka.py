@@ -12,7 +12,7 @@ from pathlib import Path
 from newsingest.config import Settings
 from newsingest.stack.component import ServerComponent
 from newsingest.stack.java import find_java_home
-from newsingest.stack.maven import DEPLOY_STACK, run_maven, verify_manifest, write_manifest
+from newsingest.stack.maven import STACK_RESOURCES, run_maven, verify_manifest, write_manifest
 from newsingest.stack.process import (
     StackError,
     port_open,
@@ -35,7 +35,7 @@ class KafkaStack(ServerComponent):
         self.data_dir = self.home / "data"
         self.log_file = self.home / "logs" / "kafka.log"
         self.pid_file = self.home / "kafka.pid"
-        self.sources = DEPLOY_STACK / "kafka"
+        self.sources = STACK_RESOURCES / "kafka"
 
     # --- assembling ----------------------------------------------------------------------------
     @property

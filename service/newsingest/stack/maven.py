@@ -13,10 +13,11 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from newsingest.config import PROJECT_ROOT
+from newsingest.resources import package_dir
 from newsingest.stack.process import StackError, tail
 
-DEPLOY_STACK = PROJECT_ROOT / "deploy" / "stack"
+#: poms, configuration templates and the analysis plugin's sources, packaged in ``newsingest/stack/resources/``
+STACK_RESOURCES = package_dir("newsingest.stack", "resources")
 
 
 def run_maven(pom: Path, goals: Iterable[str], *, properties: Mapping[str, str], log_file: Path) -> None:
@@ -25,7 +26,7 @@ def run_maven(pom: Path, goals: Iterable[str], *, properties: Mapping[str, str],
     if mvn is None:
         raise StackError("Maven (mvn) is not installed; `apt-get install maven` or install it by hand")
     if not pom.exists():
-        raise StackError(f"{pom} is missing: the local stack runs from a source checkout of newsingest")
+        raise StackError(f"{pom} is missing from the installed package; reinstall newsingest")
     argv = [mvn, "-B", "--strict-checksums", "-f", str(pom), *goals]
     argv += [f"-D{k}={v}" for k, v in properties.items()]
     log_file.parent.mkdir(parents=True, exist_ok=True)

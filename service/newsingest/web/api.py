@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Annotated
 
 from elasticsearch import AsyncElasticsearch
@@ -31,6 +30,7 @@ from newsingest.index.search import (
     SearchRequest,
     SearchResult,
 )
+from newsingest.resources import package_dir
 from newsingest.web.alerts import AlertsService, alerts_router, close_alerts
 from newsingest.web.auth import api_key_guard
 from newsingest.web.export import export_router
@@ -39,7 +39,7 @@ from newsingest.web.params import query_params, validated
 from newsingest.web.stories import stories_router
 from newsingest.web.watchlists import watchlists_router
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = package_dir("newsingest.web", "static")
 
 
 class ErrorResponse(BaseModel):
