@@ -88,7 +88,7 @@ def _po(text: str) -> list[str]:
         strs = re.findall(r'^msgstr(?:\[\d\])?\s+"(.*)"$((?:\n".*"$)*)', entry, re.M)
         for head, tail in strs:
             value = head + "".join(re.findall(r'^"(.*)"$', tail, re.M))
-            if value and value != msgid:
+            if msgid and value and value != msgid:  # the header has an empty msgid
                 found.append(value.encode().decode("unicode_escape", "ignore").encode("latin-1", "ignore")
                              .decode("utf-8", "ignore") if "\\" in value else value)  # fmt: skip
     return found
