@@ -97,7 +97,7 @@ def summarise_profile(path: Path, top: int = 8) -> dict[str, list[dict[str, Any]
     own: collections.Counter[str] = collections.Counter()
     ours: collections.Counter[str] = collections.Counter()
     total = 0
-    entry_points = ("cli.py", "__main__", "<module>")
+    entry_points = ("cli/__init__.py", "__main__", "<module>")
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
