@@ -48,6 +48,9 @@ def test_second_round_markers() -> None:
     assert marker_hits("vjerojatno verovatno", SERBO_CROATIAN) == {"hr": 1, "sr": 1}
     assert marker_hits("uradićemo", SERBO_CROATIAN) == {"sr": 1}  # the fused future
     assert marker_hits("hoćemo", SERBO_CROATIAN) == {}  # "we want", not a future
+    assert marker_hits("uhapšen zbog ubistva, vakcina", SERBO_CROATIAN) == {"bs": 3, "sr": 3}  # news words
+    assert marker_hits("uhićen zbog ubojstva, cjepivo", SERBO_CROATIAN) == {"hr": 3}
+    assert marker_hits("uposlenici", SERBO_CROATIAN) == {"bs": 1}
 
 
 def test_sa_counts_once_and_not_before_sibilants() -> None:
