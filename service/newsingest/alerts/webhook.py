@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
-import httpx
+import aiohttp
 
 SIGNATURE_HEADER = "X-Newsingest-Signature"
 DELIVERY_HEADER = "X-Newsingest-Delivery"
@@ -56,19 +56,18 @@ class Outcome:
     reason: str
 
 
-def judge(response: httpx.Response | None, error: BaseException | None = None) -> Outcome:
-    """What one attempt's response (or transport error) means for the delivery."""
+def judge(status: int | None, text: str = "", error: BaseException | None = None) -> Outcome:
+    """What one attempt's HTTP status (with the start of the body) or transport error means for the delivery."""
     if error is not None:
-        if isinstance(error, httpx.TimeoutException | httpx.TransportError):
+        if isinstance(error, TimeoutError | aiohttp.ClientConnectionError | aiohttp.ClientPayloadError | OSError):
             return Outcome(Verdict.RETRY, f"{type(error).__name__}: {error}"[:300])
         return Outcome(Verdict.FAILED, f"{type(error).__name__}: {error}"[:300])
-    assert response is not None
-    status = response.status_code
+    assert status is not None
     if 200 <= status < 300:
         return Outcome(Verdict.DELIVERED, f"HTTP {status}")
     if status == 429 or status >= 500 or status == 408:
         return Outcome(Verdict.RETRY, f"HTTP {status}")
-    return Outcome(Verdict.FAILED, f"HTTP {status}: {response.text[:200]}")
+    return Outcome(Verdict.FAILED, f"HTTP {status}: {text[:200]}")
 
 
 def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
