@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from elasticsearch import AsyncElasticsearch
 
 from newsingest.alerts.rules import AlertRule, may_match_languages, rule_query
@@ -26,6 +27,8 @@ from newsingest.log import get_logger
 log = get_logger(__name__)
 
 RULES_PER_SEARCH = 500  # buckets in one search
+QUERY_CACHE = 50_000  # rule queries kept built (rules x language sets seen)
+_QUERIES: dict[tuple[str, tuple[tuple[str, tuple[str, ...]], ...], frozenset[str] | None], dict[str, Any]] = {}
 IDS_PER_SEARCH = 100  # top_hits may list at most index.max_inner_result_window (default 100) articles
 SEARCHES_PER_REQUEST = 20
 
@@ -46,7 +49,8 @@ def rules_search(rules: Sequence[AlertRule], article_ids: Sequence[str],
                  languages: Collection[str] | None = None) -> dict[str, Any]:
     """One search of several rules over (at most ``IDS_PER_SEARCH`` of) a batch: a bucket per rule, keyed by
     its id, on only the per-language fields of ``languages`` (the batch's) when given."""
-    buckets = {rule.id: rule_query(rule, languages) for rule in rules}
+    present = None if languages is None else frozenset(languages)
+    buckets = {rule.id: _query(rule, present) for rule in rules}
     return {
         "query": {"ids": {"values": list(article_ids)}},
         "size": 0,
@@ -54,6 +58,17 @@ def rules_search(rules: Sequence[AlertRule], article_ids: Sequence[str],
         "aggs": {"rules": {"filters": {"filters": buckets},
                            "aggs": {"articles": {"top_hits": {"size": len(article_ids), "_source": False}}}}},
     }
+
+
+def _query(rule: AlertRule, languages: frozenset[str] | None) -> dict[str, Any]:
+    """The rule's query for ``languages``, built once per query, filters and language set (never mutated)."""
+    key = (rule.query, tuple((k, tuple(v)) for k, v in sorted(rule.filters.items())), languages)
+    query = _QUERIES.get(key)
+    if query is None:
+        if len(_QUERIES) >= QUERY_CACHE:
+            _QUERIES.clear()
+        query = _QUERIES[key] = rule_query(rule, languages)
+    return query
 
 
 async def match_batch(es: AsyncElasticsearch, index: str, rules: Sequence[AlertRule], article_ids: Sequence[str],
@@ -78,7 +93,8 @@ async def match_batch(es: AsyncElasticsearch, index: str, rules: Sequence[AlertR
         searches: list[dict[str, Any]] = []
         for part, part_ids in group:
             searches += [{"index": index}, rules_search(part, part_ids, languages)]
-        response = await es.msearch(searches=searches)
+        # serialized with orjson here (the client's NDJSON serializer is the standard library's json)
+        response = await es.msearch(searches=[orjson.dumps(line) for line in searches])  # type: ignore[misc]
         for (part, part_ids), answer in zip(group, response["responses"], strict=True):
             if "error" in answer:
                 if len(part) > 1:  # find the rule Elasticsearch refuses; the others still match
