@@ -110,3 +110,47 @@ async def test_a_file_renamed_in_is_taken_at_once(tmp_path: Path) -> None:
     assert await watcher.wait_complete(path)
     assert time.monotonic() - started < 1.0
     assert not await watcher.wait_complete(tmp_path / "gone.txt")
+
+
+async def test_a_file_its_writer_says_is_done_gets_only_a_quick_look(tmp_path: Path) -> None:
+    """inotify MOVED_TO / CLOSE_WRITE (``Change.complete``) on the real kernel: a file renamed in right after it
+    was written is read after a quick look, not after ``file_stable_s``; a file written to again is waited for."""
+    import asyncio
+    import os
+
+    from newsingest.config import Settings
+    from newsingest.ingest.changes import ChangeKind, InboxChanges
+    from newsingest.ingest.reading import QUICK_LOOK_S
+    from newsingest.ingest.watcher import FolderWatcher
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    changes = InboxChanges(inbox)
+    if changes.mode != "inotify":
+        pytest.skip("no inotify on this system")
+    changes.watch(os.fsencode(inbox))
+    seen = []
+
+    async def collect(n: int) -> None:
+        async for change in changes:
+            seen.append(change)
+            if len(seen) >= n:
+                return
+
+    (tmp_path / "staged.txt").write_text("written elsewhere")
+    os.rename(tmp_path / "staged.txt", inbox / "renamed.txt")
+    with open(inbox / "written.txt", "w") as fh:  # noqa: ASYNC230 - a tiny local write in a test
+        fh.write("written in place")
+    await asyncio.wait_for(collect(3), timeout=5)
+    changes.close()
+    by_name = [(c.path.name if c.path else None, c.complete) for c in seen if c.kind is ChangeKind.FILE]
+    assert by_name == [("renamed.txt", True), ("written.txt", False), ("written.txt", True)]
+
+    settings = Settings(inbox_dir=inbox, file_stable_s=5.0, watch_concurrency=1)
+    watcher = FolderWatcher(settings, producer=None)  # type: ignore[arg-type]
+    await watcher.offer(inbox / "renamed.txt", complete=True)
+    await watcher.offer(inbox / "written.txt")
+    assert watcher.stability_window(inbox / "renamed.txt") == QUICK_LOOK_S
+    assert watcher.stability_window(inbox / "written.txt") == 5.0
+    await watcher.offer(inbox / "renamed.txt")  # written to again while queued: wait until it is stable
+    assert watcher.stability_window(inbox / "renamed.txt") == 5.0

@@ -14,6 +14,9 @@ entered and turns events into paths to look at. The whole inbox is walked again 
 What happens to a file (each outcome is logged with the file's readable name):
 
 - gone, or not a regular file (link, FIFO, socket, device) when looked at or opened: nothing;
+- complete: unchanged for ``file_stable_s``; a file renamed in or closed by its writer (inotify ``MOVED_TO``,
+  ``CLOSE_WRITE``: the writer says it is done) only gets a quick second look, so a file dropped the usual way
+  (written elsewhere, renamed in) is read at once;
 - changed while or after it was read (grew, shrank, replaced by a rename): waited for until stable, read
   anew; the old content is never filed under the new file's name;
 - larger than ``max_file_bytes``, unreadable, unparseable, or its articles deterministically refused
@@ -41,7 +44,7 @@ from newsingest.ingest.formats.registry import parse_file
 from newsingest.ingest.names import display_name, with_lossless_name
 from newsingest.ingest.outage import describe, is_broker_outage, produce_error_code
 from newsingest.ingest.producer import ArticleProducer
-from newsingest.ingest.reading import ReadStatus, read_inbox_file, stable_stat
+from newsingest.ingest.reading import QUICK_LOOK_S, ReadStatus, read_inbox_file, stable_stat
 from newsingest.ingest.scan import InboxEntry, is_ignored_name, iter_folder_files, iter_inbox_files
 from newsingest.log import get_logger
 from newsingest.metrics import FILES
@@ -86,6 +89,7 @@ class FolderWatcher:
         self.failed = settings.failed_path.resolve()
         self._pending: set[Path] = set()  # queued or in hand: never queued twice
         self._dirty: set[Path] = set()  # changed while in hand: looked at again when done
+        self._said_complete: set[Path] = set()  # queued on a renamed-in / closed-by-its-writer event
         self._requeues: set[asyncio.Task[None]] = set()
         self._given_up: OrderedDict[Path, tuple[int, int, int, int]] = OrderedDict()
         self._queue: asyncio.Queue[Path] = asyncio.Queue(maxsize=max(64, 4 * settings.watch_concurrency))
@@ -146,7 +150,7 @@ class FolderWatcher:
             elif change.kind is ChangeKind.FOLDER:
                 await self._feed(iter_folder_files(change.path, on_folder=changes.watch))
             else:
-                await self.offer(change.path)
+                await self.offer(change.path, complete=change.complete)
 
     async def _feed(self, entries: Iterator[InboxEntry]) -> None:
         for n, entry in enumerate(entries, 1):
@@ -154,10 +158,13 @@ class FolderWatcher:
             if n % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
 
-    async def offer(self, path: Path) -> None:
-        """Queue ``path`` unless it is queued or in hand already (waits while the queue is full)."""
+    async def offer(self, path: Path, *, complete: bool = False) -> None:
+        """Queue ``path`` unless it is queued or in hand already (waits while the queue is full); ``complete``:
+        its writer said it is done (see ``Change.complete``)."""
         if path in self._pending:
             self._dirty.add(path)
+            if not complete:
+                self._said_complete.discard(path)  # written to again since: wait until it is stable
             return
         if path in self._given_up:
             try:
@@ -168,11 +175,14 @@ class FolderWatcher:
                 return
             del self._given_up[path]
         self._pending.add(path)
+        if complete:
+            self._said_complete.add(path)
         self.idle.clear()
         try:
             await self._queue.put(path)
         except asyncio.CancelledError:  # stopping while the queue was full: it was never queued
             self._pending.discard(path)
+            self._said_complete.discard(path)
             raise
 
     async def _worker(self) -> None:
@@ -185,6 +195,7 @@ class FolderWatcher:
                 await self._fail(path, None, Failure("watcher", "internal_error", describe(exc), {}))
             finally:
                 self._pending.discard(path)
+                self._said_complete.discard(path)
                 if path in self._dirty:
                     self._dirty.discard(path)
                     again = asyncio.create_task(self.offer(path))  # ends once queued
@@ -205,9 +216,13 @@ class FolderWatcher:
         regular file)."""
         return await stable_stat(path, self.settings.file_stable_s) is not None
 
+    def stability_window(self, path: Path) -> float:
+        """How long ``path`` must stay unchanged before it is read: a quick look when its writer said it is done."""
+        return QUICK_LOOK_S if path in self._said_complete else self.settings.file_stable_s
+
     async def handle(self, path: Path) -> None:
         name = display_name(path)
-        st = await stable_stat(path, self.settings.file_stable_s)
+        st = await stable_stat(path, self.stability_window(path))
         if st is None:
             log.debug("file gone or not a regular file; nothing to do", file=name)
             return
