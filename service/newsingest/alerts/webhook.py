@@ -20,6 +20,8 @@ from enum import StrEnum
 
 import aiohttp
 
+from newsingest.backoff import full_jitter_delay
+
 SIGNATURE_HEADER = "X-Newsingest-Signature"
 DELIVERY_HEADER = "X-Newsingest-Delivery"
 BACKOFF_BASE_S = 1.0
@@ -71,6 +73,6 @@ def judge(status: int | None, text: str = "", error: BaseException | None = None
 
 
 def retry_delay(attempt: int, rng: random.Random | None = None) -> float:
-    """Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^n)]."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(attempt, 30))
-    return (rng or random).uniform(0, ceiling)
+    """Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^n)]
+    (the one policy, :func:`newsingest.backoff.full_jitter_delay`, with the webhook's base and cap)."""
+    return full_jitter_delay(attempt, cap_s=BACKOFF_CAP_S, base_s=BACKOFF_BASE_S, rng=rng)

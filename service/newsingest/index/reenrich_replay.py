@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
 
+from newsingest.backoff import backoff_delay
 from newsingest.config import Settings
 from newsingest.enrich.pipeline import Enricher
 from newsingest.index.document import to_document
@@ -38,6 +39,7 @@ STORY_FIELDS = ("story_id", "duplicate_of", "story_label")
 replay of history in topic order does not reproduce."""
 ATTEMPTS = 2
 OUTAGE_ATTEMPTS = 6  # about 30 s of backoff before the run gives up
+RETRY_CAP_S = 10.0  # the longest wait between two attempts at one article
 
 
 class ReplayOutage(RuntimeError):
@@ -187,7 +189,7 @@ class Replayer:
                     attempt += 1
                     if attempt >= ATTEMPTS:
                         return exc
-                await asyncio.sleep(min(10.0, 0.5 * 2 ** (attempt + outages)))
+                await asyncio.sleep(backoff_delay(attempt + outages, cap_s=RETRY_CAP_S))
 
     async def _keep_stories(self, articles: list[EnrichedArticle]) -> list[EnrichedArticle]:
         """The story fields of each article's previous version (carried over into the new index)."""
