@@ -89,7 +89,10 @@ class Settings(BaseSettings):
     )
     bulk_max_wait_s: float = Field(default=0.5, gt=0, description="flush a partial batch after this long")
     bulk_retry_max_s: float = Field(
-        default=300.0, gt=0, description="give up retrying a failing bulk after this long (then stop, not drop)"
+        default=300.0,
+        gt=0,
+        description="retry a failing bulk (Elasticsearch unreachable, 429, 5xx) this long, then the indexer exits "
+        "non-zero without committing: the batch is replayed on restart, never dropped or dead-lettered",
     )
 
     # --- Watcher -------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Bulk writes to the write alias with retries: a batch returns only when every document is either
 acknowledged by Elasticsearch or rejected permanently (mapping errors and other 4xx), never in between.
+
+A bulk that keeps failing (Elasticsearch unreachable, 429, 5xx) is retried with the one backoff policy for at
+most ``bulk_retry_max_s``; then the writer raises :class:`BulkGaveUp` and the part crashes (crash-only): nothing
+of the batch is committed, dropped or dead-lettered, so the restarted process replays it.
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ class Stopped(Exception):
     """The writer was asked to stop while a batch was still being retried; nothing of it counts as done."""
 
 
+class BulkGaveUp(RuntimeError):
+    """A bulk failed for ``bulk_retry_max_s``: the caller must stop without committing (the batch is replayed)."""
+
+    def __init__(self, documents: int, tried_s: float, last_error: str) -> None:
+        super().__init__(f"gave up a bulk of {documents} documents after retrying for {tried_s:.1f} s; "
+                         f"last error: {last_error}")
+        self.documents = documents
+        self.tried_s = tried_s
+        self.last_error = last_error
+
+
 class BulkWriter:
     """Writes items to the write alias in bulk requests of at most ``bulk_max_bytes`` (each document is
     serialized once, however often its request is retried)."""
@@ -64,7 +79,7 @@ class BulkWriter:
 
     async def _write_chunk(self, chunk: Sequence[_Encoded], outcome: BulkOutcome) -> None:
         pending = list(chunk)
-        attempt = 0
+        retries = _Retries(self.settings.bulk_retry_max_s)
         while pending:
             if self.stop.is_set():
                 raise Stopped
@@ -74,11 +89,11 @@ class BulkWriter:
                 response = await self.es.bulk(operations=body, index=self.settings.write_alias)
                 BULK_SECONDS.observe(time.perf_counter() - started)
             except (TransportConnectionError, ConnectionTimeout) as exc:
-                attempt = await self._backoff(attempt, f"{type(exc).__name__}: {exc}", len(pending))
+                await self._backoff(retries, started, f"{type(exc).__name__}: {exc}", len(pending))
                 continue
             except ApiError as exc:
                 if exc.meta.status in RETRYABLE_STATUS:
-                    attempt = await self._backoff(attempt, f"HTTP {exc.meta.status}", len(pending))
+                    await self._backoff(retries, started, f"HTTP {exc.meta.status}", len(pending))
                     continue
                 raise
             retry: list[_Encoded] = []
@@ -94,18 +109,48 @@ class BulkWriter:
                     error = result["index"].get("error", {})
                     reason = f"{error.get('type', 'error')}: {error.get('reason', '')}"
                     outcome.rejected.append((encoded.doc_id, status, reason))
+            if len(retry) < len(pending):
+                retries.progressed()
             if retry:
-                attempt = await self._backoff(attempt, f"{len(retry)} items rejected with 429/5xx", len(retry))
+                await self._backoff(retries, started, f"{len(retry)} items rejected with 429/5xx", len(retry))
             pending = retry
 
-    async def _backoff(self, attempt: int, why: str, pending: int) -> int:
-        delay = BACKOFF.delay(attempt)
+    async def _backoff(self, retries: _Retries, attempt_started: float, why: str, pending: int) -> None:
+        """Wait before the next attempt, or raise :class:`BulkGaveUp` once the bulk failed for ``bulk_retry_max_s``."""
+        failing_s = retries.failed(attempt_started)
+        if failing_s >= retries.max_s:
+            log.error("bulk failed for too long; giving up (the batch is not committed and is replayed on restart)",
+                      documents=pending, tried_s=round(failing_s, 1), attempts=retries.attempt + 1,
+                      last_error=why, bulk_retry_max_s=retries.max_s)
+            raise BulkGaveUp(pending, failing_s, why)
+        delay = min(BACKOFF.delay(retries.attempt), retries.max_s - failing_s)  # one last attempt at the limit
         BULK_RETRIES.inc()
-        log.warning("bulk failed; retrying", reason=why, documents=pending, attempt=attempt + 1,
-                    retry_in_s=round(delay, 2))
+        log.warning("bulk failed; retrying", reason=why, documents=pending, attempt=retries.attempt + 1,
+                    retry_in_s=round(delay, 2), failing_s=round(failing_s, 1))
+        retries.attempt += 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stop.wait(), timeout=delay)
-        return attempt + 1
+
+
+class _Retries:
+    """A bulk's retries: the backoff attempt, and how long it has been failing (since its first failed attempt began,
+    restarted by an attempt that made progress)."""
+
+    def __init__(self, max_s: float) -> None:
+        self.max_s = max_s
+        self.attempt = 0
+        self._since: float | None = None
+
+    def failed(self, attempt_started: float) -> float:
+        """Record a failed attempt (begun at ``attempt_started``, ``time.perf_counter``); seconds since the
+        first failed attempt of this stretch began."""
+        if self._since is None:
+            self._since = attempt_started
+        return time.perf_counter() - self._since
+
+    def progressed(self) -> None:
+        """Some items were acknowledged or rejected for good: the failing stretch (not the backoff) starts over."""
+        self._since = None
 
 
 class _Encoded(NamedTuple):
