@@ -55,6 +55,7 @@ log = get_logger(__name__)
 RESCAN_INTERVAL_S = 30.0
 RESCAN_WITHOUT_WATCHES_S = 5.0
 MAX_RETRY_DELAY_S = 60.0
+FILING_BACKOFF_S = 1.0  # moving a file away: 2, 4, 8, ... s between attempts
 MAX_FILE_ATTEMPTS = 5
 MAX_CHANGE_ROUNDS = 20
 GIVEN_UP_MEMORY = 10_000
@@ -347,7 +348,8 @@ class FolderWatcher:
                 return
             except OSError as exc:  # e.g. disk full; its articles are in Kafka, a re-send would be harmless
                 log.error("could not move file to processed", file=name, attempt=attempt, error=describe(exc))
-                if attempt == MAX_FILE_ATTEMPTS or await self._stopped_within(min(MAX_RETRY_DELAY_S, 2.0**attempt)):
+                if attempt == MAX_FILE_ATTEMPTS or await self._stopped_within(
+                        backoff_delay(attempt, base_s=FILING_BACKOFF_S, cap_s=MAX_RETRY_DELAY_S)):
                     break
                 continue
             FILES.labels("processed").inc()
@@ -374,7 +376,8 @@ class FolderWatcher:
                 return
             except (OSError, UnicodeError) as exc:
                 log.error("could not move failed file", file=name, attempt=attempt, error=describe(exc))
-                if await self._stopped_within(min(MAX_RETRY_DELAY_S, 2.0**attempt)):
+                if await self._stopped_within(
+                        backoff_delay(attempt, base_s=FILING_BACKOFF_S, cap_s=MAX_RETRY_DELAY_S)):
                     return
                 continue
             FILES.labels("failed").inc()
