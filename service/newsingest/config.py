@@ -99,7 +99,10 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(default=Path("inbox"), description="the watched folder (recursive)")
     processed_dir: Path | None = Field(default=None, description="default: <inbox>/../processed")
     failed_dir: Path | None = Field(default=None, description="default: <inbox>/../failed")
-    file_stable_s: float = Field(default=0.5, ge=0, description="size+mtime unchanged this long = complete")
+    file_stable_s: float = Field(
+        default=0.5, ge=0,
+        description="size+mtime unchanged this long = complete (moved in or closed by its writer: at once)",
+    )
     max_file_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1, description="bigger files go to failed/ with the reason"
     )
