@@ -116,3 +116,31 @@ def test_only_the_batch_is_matched_and_disabled_rules_never(corpus: tuple[Settin
             await es.close()
 
     asyncio.run(main())
+
+
+def test_a_search_with_too_many_buckets_is_split_by_articles(corpus: tuple[Settings, list[EnrichedArticle]]) -> None:
+    """Rules x articles over ``search.max_buckets`` (rules that match most articles): halved until it fits, with
+    the same matches. The limit is lowered for this test only (a cluster setting, reset afterwards)."""
+    settings, articles = corpus
+    batch = [a.article_id for a in articles]
+    rules = [AlertRule(name=f"all {n}", query="") for n in range(3)] + [AlertRule(name="en", query="",
+                                                                                  filters={"lang": ["en"]})]
+
+    async def main() -> None:
+        es = async_client(settings)
+        try:
+            expected = await match_batch(es, settings.read_alias, rules, batch)
+            assert expected.matches[rules[0].id] == batch
+            assert len(batch) >= 4
+            # one rule per search (so only the split by articles can help): 1 + len(batch) buckets > 4
+            await es.cluster.put_settings(persistent={"search.max_buckets": 4})
+            try:
+                split = await match_batch(es, settings.read_alias, rules, batch, chunk=1)
+            finally:
+                await es.cluster.put_settings(persistent={"search.max_buckets": None})
+            assert split.matches == expected.matches
+            assert not split.failed
+        finally:
+            await es.close()
+
+    asyncio.run(main())
