@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -55,6 +56,28 @@ def rule_item(browser: webdriver.Chrome, rule_id: str) -> webdriver.remote.webel
     return browser.find_element(By.CSS_SELECTOR, f'#alerts-list li[data-alert="{rule_id}"]')
 
 
+def rule_attribute(browser: webdriver.Chrome, rule_id: str, name: str) -> str | None:
+    """Read in one script call: the list is re-rendered whenever a rule or a count changes, so an element found
+    in one call may be gone by the next."""
+    value = browser.execute_script(
+        "const li = document.querySelector(`#alerts-list li[data-alert='${arguments[0]}']`);"
+        "return li ? li.getAttribute(arguments[1]) : null;",
+        rule_id,
+        name,
+    )
+    return value if isinstance(value, str) else None
+
+
+def click_in_rule(browser: webdriver.Chrome, rule_id: str, css: str) -> None:
+    """Click a control of the rule's list item, finding it again if a re-render replaced it mid-way."""
+
+    def click(b: webdriver.Chrome) -> bool:
+        rule_item(b, rule_id).find_element(By.CSS_SELECTOR, css).click()
+        return True
+
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(click)
+
+
 def test_saved_search_alert_shows_a_produced_match_live(
     browser: webdriver.Chrome, site: tuple[Settings, str], tmp_path: Path, articles: list[EnrichedArticle]
 ) -> None:
@@ -80,7 +103,7 @@ def test_saved_search_alert_shows_a_produced_match_live(
     browser.find_element(By.ID, "nav-alerts").click()
     WebDriverWait(browser, 20).until(lambda b: has_rule(b, rule_id))
     assert not browser.find_element(By.ID, "results").is_displayed()
-    assert rule_item(browser, rule_id).get_attribute("data-matches") == "0"
+    assert rule_attribute(browser, rule_id, "data-matches") == "0"
     WebDriverWait(browser, 20).until(
         lambda b: b.find_element(By.ID, "alerts-live-status").get_attribute("data-state") == "open", message="SSE"
     )
@@ -94,26 +117,25 @@ def test_saved_search_alert_shows_a_produced_match_live(
     assert live.get_attribute("data-article") == article.article_id
     assert article.title in live.text
     assert "Gipfel mit Kim" in live.text
-    item = rule_item(browser, rule_id)
-    assert item.get_attribute("data-matches") == "1"
-    assert item.get_attribute("data-unread") == "1"
+    assert rule_attribute(browser, rule_id, "data-matches") == "1"
+    assert rule_attribute(browser, rule_id, "data-unread") == "1"
     assert browser.find_element(By.ID, "alerts-unread").text == "1"
     browser.save_screenshot(str(tmp_path / "alerts.png"))
 
-    rule_item(browser, rule_id).find_element(By.CSS_SELECTOR, ".alert-name").click()  # opening marks it read
-    WebDriverWait(browser, 20).until(lambda b: rule_item(b, rule_id).get_attribute("data-unread") == "0")
+    click_in_rule(browser, rule_id, ".alert-name")  # opening marks it read
+    WebDriverWait(browser, 20).until(lambda b: rule_attribute(b, rule_id, "data-unread") == "0")
     WebDriverWait(browser, 20).until(lambda b: "articles in the index" in b.find_element(By.ID, "alert-matches").text)
     assert not browser.find_element(By.ID, "alerts-unread").is_displayed()
     browser.refresh()  # read state survives a reload (localStorage); the count comes from news.alerts
     WebDriverWait(browser, 20).until(lambda b: has_rule(b, rule_id))
-    WebDriverWait(browser, 20).until(lambda b: rule_item(b, rule_id).get_attribute("data-matches") == "1")
-    assert rule_item(browser, rule_id).get_attribute("data-unread") == "0"
+    WebDriverWait(browser, 20).until(lambda b: rule_attribute(b, rule_id, "data-matches") == "1")
+    assert rule_attribute(browser, rule_id, "data-unread") == "0"
 
-    rule_item(browser, rule_id).find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()  # disable
+    click_in_rule(browser, rule_id, "input[type=checkbox]")  # disable
     WebDriverWait(browser, 20).until(
         lambda b: httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).json()["enabled"] is False
     )
-    rule_item(browser, rule_id).find_element(By.CSS_SELECTOR, ".alert-delete").click()
+    click_in_rule(browser, rule_id, ".alert-delete")
     WebDriverWait(browser, 20).until(lambda b: not has_rule(b, rule_id))
     assert httpx.get(f"{url}/api/alerts/{rule_id}", timeout=10).status_code == 404
 
@@ -170,7 +192,7 @@ def test_live_panel_with_an_api_key(
             lambda b: b.find_elements(By.CSS_SELECTOR, f'#alerts-live li[data-article="{articles[1].article_id}"]'),
             message="the match",
         )
-        assert rule_item(browser, rule_id).get_attribute("data-unread") == "1"
+        assert rule_attribute(browser, rule_id, "data-unread") == "1"
     finally:
         server.stop()
         delete_namespace(settings)
@@ -219,7 +241,7 @@ def test_a_search_saved_as_an_alert_sees_a_dropped_article_arrive(
         live = browser.find_element(By.CSS_SELECTOR, f'#alerts-live li[data-alert="{rule_id}"]')
         assert live.get_attribute("data-article") == article.article_id
         assert article.title in live.text
-        WebDriverWait(browser, 20).until(lambda b: rule_item(b, rule_id).get_attribute("data-matches") == "1")
+        WebDriverWait(browser, 20).until(lambda b: rule_attribute(b, rule_id, "data-matches") == "1")
     finally:
         server.stop()
         pipeline.stop()
