@@ -7,13 +7,15 @@ are matched — plus, after a (re)assignment of partitions, every article of a m
 indexed before a crash without its matches being sent (offsets below the partition's end at assignment:
 ``ReplayTracker``). A later re-enrichment of an old article (an update) does not fire again.
 
-The batch is made searchable with one refresh of the write index, then matched with one ``_msearch`` per
-``MSEARCH_CHUNK`` rules (``matcher.py``).
+Rules that cannot match any article of the batch are left out first (``prefilter.py``: a necessary condition on
+the query's words, checked in Python); when any remain, the batch is made searchable with one refresh of the
+write index and matched with one ``_msearch`` per chunk of rules (``matcher.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,6 +24,7 @@ from aiokafka.abc import ConsumerRebalanceListener
 from elasticsearch import AsyncElasticsearch
 
 from newsingest.alerts.matcher import match_batch
+from newsingest.alerts.prefilter import RulePrefilter
 from newsingest.alerts.rules import AlertRule
 from newsingest.alerts.store import RuleStore
 from newsingest.config import Settings
@@ -78,6 +81,7 @@ class AlertPublisher:
         self.rules = rules
         self.stop = stop
         self.published = 0
+        self.prefilter = RulePrefilter()
 
     async def publish(self, documents: dict[str, dict[str, Any]], candidates: Sequence[str]) -> bool:
         """Match ``candidates`` (ids of ``documents`` just indexed) and send the matches; False when stopped
@@ -86,23 +90,41 @@ class AlertPublisher:
         if not rules or not candidates:
             return True
         found: list[Any] = []
+        sent: list[AlertRule] = []
+        took = {"select_ms": 0.0, "refresh_ms": 0.0, "search_ms": 0.0, "send_ms": 0.0}
+        started = time.perf_counter()
 
         async def match() -> None:
+            began = time.perf_counter()
+            await self.prefilter.learn(self.es, self.settings.write_alias, rules)
+            sent[:] = self.prefilter.select(rules, [documents[c] for c in candidates])
+            selected = time.perf_counter()
+            took["select_ms"] = (selected - began) * 1000
+            if not sent:  # no rule can match: nothing to make searchable or to search
+                found.clear()
+                return
             await self.es.indices.refresh(index=self.settings.write_alias)
+            refreshed = time.perf_counter()
             languages = {str(documents[c].get("language") or "und") for c in candidates}
-            result = await match_batch(self.es, self.settings.write_alias, rules, list(candidates),
+            result = await match_batch(self.es, self.settings.write_alias, sent, list(candidates),
                                        languages=languages)
             found[:] = result.pairs
+            took["refresh_ms"] = (refreshed - selected) * 1000
+            took["search_ms"] = (time.perf_counter() - refreshed) * 1000
 
         if not await retrying(match, what="match alert rules", stop=self.stop):
             return False
         by_id = {rule.id: rule for rule in rules}
         messages = [alert_match(by_id[rule_id], documents[article_id]) for rule_id, article_id in found]
+        sending = time.perf_counter()
         if messages and not await retrying(lambda: self._send(messages), what="send alert matches", stop=self.stop):
             return False
+        took["send_ms"] = (time.perf_counter() - sending) * 1000
         self.published += len(messages)
-        if messages:
-            log.info("alert matches", matches=len(messages), articles=len(candidates), rules=len(rules))
+        log.info("alert round", matches=len(messages), articles=len(candidates), rules=len(rules),
+                 rules_searched=len(sent),
+                 total_ms=round((time.perf_counter() - started) * 1000, 1),
+                 **{name: round(ms, 1) for name, ms in took.items()})
         return True
 
     async def _send(self, messages: list[AlertMatch]) -> None:
