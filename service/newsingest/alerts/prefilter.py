@@ -149,6 +149,11 @@ class RulePrefilter:
         self.stems: dict[tuple[str, str], tuple[str, ...]] = {}  # (analyzer, word) -> its tokens
         self._plans: dict[str, _Plan | None] = {}
         self._needle_cache: dict[tuple[str | None, str], frozenset[str] | None] = {}
+        self._indexed_for: tuple[tuple[int, ...], int] | None = None
+        self._indexes: dict[str | None, _RuleIndex] = {}
+        self._indexed_rules: list[AlertRule] = []
+        self._learned_for: tuple[int, ...] | None = None
+        self._learned_rules: list[AlertRule] = []
 
     def _plan(self, rule: AlertRule) -> _Plan | None:
         if rule.query not in self._plans:
@@ -161,11 +166,17 @@ class RulePrefilter:
     async def learn(self, es: AsyncElasticsearch, index: str, rules: Iterable[AlertRule]) -> None:
         """Ask Elasticsearch for the stems of the rules' words not seen yet (one ``_analyze`` per analyzer and
         ``ANALYZE_WORDS`` words). A word it cannot tell is left unknown: its rules are always sent."""
+        rules = list(rules)
+        key = tuple(map(id, rules))
+        if key == self._learned_for:  # the same rules (objects) as last time: nothing new to learn
+            return
         words = {word for rule in rules if (plan := self._plan(rule)) for word in plan.words}
         for analyzer in sorted(STEMMED):
             new = sorted(word for word in words if (analyzer, word) not in self.stems)
             for first in range(0, len(new), ANALYZE_WORDS):
                 await self._analyze(es, index, analyzer, new[first : first + ANALYZE_WORDS])
+        if all((analyzer, word) in self.stems for analyzer in STEMMED for word in words):
+            self._learned_for, self._learned_rules = key, rules  # else: asked again next round
 
     async def _analyze(self, es: AsyncElasticsearch, index: str, analyzer: str, words: list[str]) -> None:
         starts: dict[int, str] = {}
@@ -193,7 +204,8 @@ class RulePrefilter:
 
     def select(self, rules: Sequence[AlertRule], documents: Iterable[dict[str, Any]]) -> list[AlertRule]:
         """The rules that may match one of ``documents`` (in their order); all of them when an article is in a
-        language whose stemming is not trusted."""
+        language whose stemming is not trusted. The cost grows with the articles and the rules they may match,
+        not with all the rules: the rules' conditions are indexed once per set of rules (and stems learned)."""
         groups: dict[str | None, list[dict[str, Any]]] = {}
         for document in documents:
             analyzer = LANGUAGE_ANALYZERS.get(str(document.get("language") or ""))
@@ -202,34 +214,31 @@ class RulePrefilter:
             groups.setdefault(analyzer, []).append(document)
         if not groups:
             return []
-        keep: list[AlertRule] = []
-        needles = {analyzer: self._needles(rules, analyzer) for analyzer in groups}
-        having = {analyzer: self._having(docs, needles[analyzer]) for analyzer, docs in groups.items()}
-        for n, rule in enumerate(rules):
-            if any(self._may_match(needles[analyzer][n], having[analyzer]) for analyzer in groups):
-                keep.append(rule)
-        return keep
+        key = (tuple(map(id, rules)), len(self.stems))
+        if key != self._indexed_for:  # the rules are held with the key: no other object can take their ids
+            self._indexed_for, self._indexed_rules, self._indexes = key, list(rules), {}
+        kept: set[int] = set()
+        for analyzer, docs in groups.items():
+            index = self._indexes.get(analyzer)
+            if index is None:
+                index = self._indexes[analyzer] = _RuleIndex.build(
+                    [self._conditions(rule, analyzer) for rule in rules])
+            kept |= index.may_match(docs)
+        return [rule for n, rule in enumerate(rules) if n in kept]
 
-    def _needles(self, rules: Sequence[AlertRule], analyzer: str | None
-                 ) -> list[list[frozenset[str]] | None]:
-        """Per rule: per word, the needles one of which an article must hold (None: the rule is always sent)."""
-        out: list[list[frozenset[str]] | None] = []
-        for rule in rules:
-            plan = self._plan(rule)
-            if plan is None:
-                out.append(None)
-                continue
-            conditions: list[frozenset[str]] | None = []
-            for word in plan.words:
-                options = self._word_needles(analyzer, word)
-                if options is _UNLEARNED:  # no condition can be trusted
-                    conditions = None
-                    break
-                if options is not None:
-                    assert conditions is not None
-                    conditions.append(options)
-            out.append(conditions)
-        return out
+    def _conditions(self, rule: AlertRule, analyzer: str | None) -> list[frozenset[str]] | None:
+        """Per word of the rule, the needles one of which an article must hold (None: the rule is always sent)."""
+        plan = self._plan(rule)
+        if plan is None:
+            return None
+        conditions: list[frozenset[str]] = []
+        for word in plan.words:
+            options = self._word_needles(analyzer, word)
+            if options is _UNLEARNED:  # no condition can be trusted
+                return None
+            if options is not None:
+                conditions.append(options)
+        return conditions
 
     def _word_needles(self, analyzer: str | None, word: str) -> frozenset[str] | None:
         """``word_needles`` in the articles of ``analyzer`` (None: standard fields only), kept once known;
@@ -247,29 +256,53 @@ class RulePrefilter:
         options = self._needle_cache[key] = word_needles(word, stems)
         return options
 
-    @staticmethod
-    def _having(documents: list[dict[str, Any]], needles: list[list[frozenset[str]] | None]
-                ) -> dict[str, set[int]]:
-        """needle -> the articles (positions in ``documents``) holding it."""
-        wanted: dict[int, set[str]] = {}  # length -> needles
-        for conditions in needles:
-            for options in conditions or ():
+
+@dataclass
+class _RuleIndex:
+    """The conditions of a set of rules in one language, indexed by the needles of each rule's first one."""
+
+    conditions: list[list[frozenset[str]] | None]
+    always: set[int]  # rules without a condition (always sent)
+    anchors: dict[str, list[int]]  # a needle of a rule's first condition -> the rules
+    wanted: dict[int, set[str]]  # length -> every needle of every condition
+
+    @classmethod
+    def build(cls, conditions: list[list[frozenset[str]] | None]) -> _RuleIndex:
+        always: set[int] = set()
+        anchors: dict[str, list[int]] = {}
+        wanted: dict[int, set[str]] = {}
+        for n, rule_conditions in enumerate(conditions):
+            if not rule_conditions:
+                always.add(n)
+                continue
+            rule_conditions.sort(key=len)  # the fewest needles first: the anchor, then the cheapest checks
+            for needle in rule_conditions[0]:
+                anchors.setdefault(needle, []).append(n)
+            for options in rule_conditions:
                 for needle in options:
                     wanted.setdefault(len(needle), set()).add(needle)
-        having: dict[str, set[int]] = {}
+        return cls(conditions, always, anchors, wanted)
+
+    def may_match(self, documents: list[dict[str, Any]]) -> set[int]:
+        """The rules (positions) that may match one of ``documents``."""
+        having: dict[str, set[int]] = {}  # needle -> the articles (positions) holding it
         for n, document in enumerate(documents):
             tokens = _folded_words(document)
-            for length, some in wanted.items():  # a start shorter than ``length`` is in no set of this length
+            for length, some in self.wanted.items():  # a start shorter than ``length`` is in no set of it
                 for needle in some.intersection(map(itemgetter(slice(0, length)), tokens)):
                     having.setdefault(needle, set()).add(n)
-        return having
+        kept = set(self.always)
+        for needle in having.keys() & self.anchors.keys():
+            for rule in self.anchors[needle]:
+                if rule not in kept and self._holds(self.conditions[rule], having):
+                    kept.add(rule)
+        return kept
 
     @staticmethod
-    def _may_match(conditions: list[frozenset[str]] | None, having: dict[str, set[int]]) -> bool:
-        if not conditions:  # always sent, or no word to check
-            return True
+    def _holds(conditions: list[frozenset[str]] | None, having: dict[str, set[int]]) -> bool:
+        """Whether one article holds a needle of every condition."""
         articles: set[int] | None = None
-        for options in sorted(conditions, key=len):
+        for options in conditions or ():
             holding: set[int] = set()
             for needle in options:
                 holding |= having.get(needle, set())
