@@ -121,10 +121,9 @@ class AlertPublisher:
             return False
         took["send_ms"] = (time.perf_counter() - sending) * 1000
         self.published += len(messages)
-        log.info("alert round", matches=len(messages), articles=len(candidates), rules=len(rules),
-                 rules_searched=len(sent),
-                 total_ms=round((time.perf_counter() - started) * 1000, 1),
-                 **{name: round(ms, 1) for name, ms in took.items()})
+        say = log.info if messages else log.debug
+        say("alert round", matches=len(messages), articles=len(candidates), rules=len(rules), rules_searched=len(sent),
+            total_ms=round((time.perf_counter() - started) * 1000, 1), **{k: round(v, 1) for k, v in took.items()})
         return True
 
     async def _send(self, messages: list[AlertMatch]) -> None:
