@@ -73,7 +73,8 @@ _E_AFTER_AOU = re.compile(r"([aou])e+")
 def fold(text: str) -> str:
     """Lowercase ASCII letters and digits, everything else a blank: accents dropped, ``ß`` -> ``ss``, and an
     ``e`` after ``a``/``o``/``u`` dropped (so ``Muenchen``, ``München`` and ``Munchen`` agree). Coarser than
-    every analyzer trusted here, and a prefix of a text folds to a prefix of the folded text."""
+    every analyzer trusted here, and a prefix of a text folds to a prefix of the folded text. (Not
+    ``text.folding.fold``, which keys names and keeps other scripts.)"""
     text = text.lower()
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
@@ -123,23 +124,15 @@ def word_needles(word: str, stems: Sequence[str] | None) -> frozenset[str] | Non
 
 def article_starts(document: dict[str, Any], lengths: Iterable[int]) -> set[str]:
     """The starts (of ``lengths`` characters) of the folded words of the article's title and body."""
-    tokens = _folded_words(document)
+    tokens = set(fold(f"{document.get('title') or ''} {document.get('body') or ''}").split())
     starts: set[str] = set()
     for length in lengths:  # a shorter word's whole self is no start of this length: filtered out by length
         starts.update(start for start in map(itemgetter(slice(0, length)), tokens) if len(start) == length)
     return starts
 
 
-def _folded_words(document: dict[str, Any]) -> set[str]:
-    return set(fold(f"{document.get('title') or ''} {document.get('body') or ''}").split())
-
 
 _UNLEARNED: frozenset[str] = frozenset({"\0unlearned"})  # a sentinel, compared by identity
-
-
-@dataclass(frozen=True)
-class _Plan:
-    words: tuple[str, ...]
 
 
 class RulePrefilter:
@@ -147,7 +140,7 @@ class RulePrefilter:
 
     def __init__(self) -> None:
         self.stems: dict[tuple[str, str], tuple[str, ...]] = {}  # (analyzer, word) -> its tokens
-        self._plans: dict[str, _Plan | None] = {}
+        self._plans: dict[str, tuple[str, ...] | None] = {}  # query -> its words
         self._needle_cache: dict[tuple[str | None, str], frozenset[str] | None] = {}
         self._indexed_for: tuple[tuple[int, ...], int] | None = None
         self._indexes: dict[str | None, _RuleIndex] = {}
@@ -155,12 +148,12 @@ class RulePrefilter:
         self._learned_for: tuple[int, ...] | None = None
         self._learned_rules: list[AlertRule] = []
 
-    def _plan(self, rule: AlertRule) -> _Plan | None:
+    def _plan(self, rule: AlertRule) -> tuple[str, ...] | None:
         if rule.query not in self._plans:
             if len(self._plans) > 100_000:
                 self._plans.clear()
             words = query_words(rule.query)
-            self._plans[rule.query] = _Plan(tuple(dict.fromkeys(words))) if words else None
+            self._plans[rule.query] = tuple(dict.fromkeys(words)) if words else None
         return self._plans[rule.query]
 
     async def learn(self, es: AsyncElasticsearch, index: str, rules: Iterable[AlertRule]) -> None:
@@ -170,7 +163,7 @@ class RulePrefilter:
         key = tuple(map(id, rules))
         if key == self._learned_for:  # the same rules (objects) as last time: nothing new to learn
             return
-        words = {word for rule in rules if (plan := self._plan(rule)) for word in plan.words}
+        words = {word for rule in rules if (plan := self._plan(rule)) for word in plan}
         for analyzer in sorted(STEMMED):
             new = sorted(word for word in words if (analyzer, word) not in self.stems)
             for first in range(0, len(new), ANALYZE_WORDS):
@@ -232,7 +225,7 @@ class RulePrefilter:
         if plan is None:
             return None
         conditions: list[frozenset[str]] = []
-        for word in plan.words:
+        for word in plan:
             options = self._word_needles(analyzer, word)
             if options is _UNLEARNED:  # no condition can be trusted
                 return None
@@ -264,13 +257,14 @@ class _RuleIndex:
     conditions: list[list[frozenset[str]] | None]
     always: set[int]  # rules without a condition (always sent)
     anchors: dict[str, list[int]]  # a needle of a rule's first condition -> the rules
-    wanted: dict[int, set[str]]  # length -> every needle of every condition
+    needles: set[str]  # every needle of every condition
+    wanted: set[int]  # their lengths
 
     @classmethod
     def build(cls, conditions: list[list[frozenset[str]] | None]) -> _RuleIndex:
         always: set[int] = set()
         anchors: dict[str, list[int]] = {}
-        wanted: dict[int, set[str]] = {}
+        needles: set[str] = set()
         for n, rule_conditions in enumerate(conditions):
             if not rule_conditions:
                 always.add(n)
@@ -279,18 +273,15 @@ class _RuleIndex:
             for needle in rule_conditions[0]:
                 anchors.setdefault(needle, []).append(n)
             for options in rule_conditions:
-                for needle in options:
-                    wanted.setdefault(len(needle), set()).add(needle)
-        return cls(conditions, always, anchors, wanted)
+                needles |= options
+        return cls(conditions, always, anchors, needles, {len(needle) for needle in needles})
 
     def may_match(self, documents: list[dict[str, Any]]) -> set[int]:
         """The rules (positions) that may match one of ``documents``."""
         having: dict[str, set[int]] = {}  # needle -> the articles (positions) holding it
         for n, document in enumerate(documents):
-            tokens = _folded_words(document)
-            for length, some in self.wanted.items():  # a start shorter than ``length`` is in no set of it
-                for needle in some.intersection(map(itemgetter(slice(0, length)), tokens)):
-                    having.setdefault(needle, set()).add(n)
+            for needle in article_starts(document, self.wanted) & self.needles:
+                having.setdefault(needle, set()).add(n)
         kept = set(self.always)
         for needle in having.keys() & self.anchors.keys():
             for rule in self.anchors[needle]:
