@@ -7,7 +7,8 @@ Agents and services:
 - service ``indexer`` (``news.enriched`` -> Elasticsearch): a plain aiokafka consumer, one bulk per poll, manual
   commits.
 - service ``watcher`` (inbox -> ``news.raw``), in ``newsingest run`` and ``newsingest watch``.
-- service ``notifier`` (``news.alerts`` -> webhooks, ``alerts/part.py``) wherever the indexer runs.
+- service ``notifier`` wherever the indexer runs: a child ``newsingest notify`` process (``news.alerts`` ->
+  webhooks, ``alerts/part.py``) tied to this one (``runtime/child.py``).
 - web server on ``web_host:web_port`` with ``/metrics`` (Prometheus) and ``/health``.
 
 Every part runs under the process's :class:`~newsingest.runtime.supervisor.Supervisor` (crash-only: a part that
@@ -20,10 +21,9 @@ from collections.abc import Callable
 
 import faust
 
-from newsingest.alerts.part import run_notifier
 from newsingest.config import Settings
 from newsingest.runtime.enrich_agent import EnrichAgent
-from newsingest.runtime.parts import loop_service, run_indexer, run_watcher, web_service
+from newsingest.runtime.parts import loop_service, run_indexer, run_notifier_child, run_watcher, web_service
 from newsingest.runtime.supervisor import Supervisor
 
 
@@ -67,7 +67,7 @@ def create_app(
         app.service(loop_service("indexer", run_indexer, settings, supervisor))
         if settings.alerts_enabled:
             supervisor.register("notifier")
-            app.service(loop_service("notifier", run_notifier, settings, supervisor))
+            app.service(loop_service("notifier", run_notifier_child, settings, supervisor))
     if watch:
         supervisor.register("watcher")
         app.service(loop_service("watcher", run_watcher, settings, supervisor))

@@ -4,7 +4,10 @@ And /health: 503 naming a part that is not running yet, 200 with every part runn
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import urllib.error
 import urllib.request
@@ -122,3 +125,63 @@ def test_health_is_200_with_every_part_running(isolated: Settings, tmp_path: Pat
         assert all(p["state"] == "running" for p in body["parts"].values())
     finally:
         assert pipeline.stop() == 0
+
+
+def _notifier_pid(pipeline: PipelineProcess, settings: Settings) -> int:
+    """Wait until every part of ``pipeline`` runs; the pid of its notifier process."""
+    wait_for(lambda: (health(settings) or (0, {}))[0] == 200, 120, "/health 200", pipeline.log)
+    for line in pipeline.log_path.read_text(errors="replace").splitlines():
+        if '"child process started' in line:
+            record = json.loads(line[line.index("{"):])  # after the terminal codes Faust may write first
+            if record.get("part") == "notifier":
+                return int(record["pid"])
+    raise AssertionError(f"no notifier process in the log:\n{pipeline.log_path.read_text()[-4000:]}")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # a zombie (exited, not yet reaped by a parent that is itself gone) counts as gone
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    return False
+
+
+@pytest.mark.drill
+def test_a_killed_notifier_process_ends_its_parent(isolated: Settings, tmp_path: Path) -> None:
+    """The notifier runs in a child process: when it dies, `run` does not go on without it (exit 70)."""
+    pipeline = PipelineProcess(isolated, tmp_path / "run.log").start()
+    assert pipeline.proc is not None
+    try:
+        os.kill(_notifier_pid(pipeline, isolated), signal.SIGKILL)
+        try:
+            code = pipeline.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 15 s after its notifier died:\n{pipeline.log_path.read_text()[-4000:]}")
+    finally:
+        pipeline.kill()
+    assert code == CRASH_EXIT_CODE
+    crash = crash_line(pipeline.log_path, "notifier")
+    assert crash is not None
+    assert "ChildProcessEnded" in crash["exception"]
+
+
+@pytest.mark.drill
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_the_notifier_process_ends_with_its_parent(sig: signal.Signals, isolated: Settings, tmp_path: Path) -> None:
+    """SIGTERM: the parent stops its child and both exit 0; SIGKILL: the child notices and stops by itself."""
+    pipeline = PipelineProcess(isolated, tmp_path / "run.log").start()
+    assert pipeline.proc is not None
+    try:
+        child = _notifier_pid(pipeline, isolated)
+        assert not _gone(child)
+        pipeline.proc.send_signal(sig)  # the parent only, not its process group
+        code = pipeline.proc.wait(timeout=60)
+        wait_for(lambda: _gone(child), 30, "the notifier process gone", lambda: pipeline.log_path.read_text())
+    finally:
+        pipeline.kill()
+    assert code == (0 if sig == signal.SIGTERM else -signal.SIGKILL)
+    if sig == signal.SIGKILL:
+        assert "the parent process is gone; stopping" in pipeline.log_path.read_text()

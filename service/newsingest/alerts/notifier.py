@@ -64,15 +64,20 @@ async def resolved_host_allowed(host: str, allowed_hosts: list[str]) -> str | No
 
 async def _commit(consumer: AIOKafkaConsumer, done: dict[TopicPartition, int]) -> None:
     """Commit what completed; a failed commit (broker restarting, partitions moved) is tried again with the
-    next one, and at worst the matches are delivered again (at-least-once)."""
+    next one, and at worst the matches are delivered again (at-least-once).
+
+    Deliveries go on while the commit is awaited: an offset that moved on meanwhile stays in ``done``."""
+    offsets = dict(done)
     try:
-        await consumer.commit(dict(done))
+        await consumer.commit(offsets)
     except KafkaError as exc:
         log.warning("notifier offset commit failed; will retry", error=f"{type(exc).__name__}: {exc}")
         for tp in [tp for tp in done if tp not in consumer.assignment()]:
             del done[tp]  # moved to another notifier, which delivers from its own committed offset
         return
-    done.clear()
+    for tp, offset in offsets.items():
+        if done.get(tp) == offset:
+            del done[tp]
 
 
 class Notifier:

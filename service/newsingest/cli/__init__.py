@@ -143,6 +143,18 @@ def watch_cmd(ctx: click.Context, inbox: Path | None) -> None:
     _start_worker(_with_inbox(ctx, inbox), enrich=False, index=False, watch=True, process="watch")
 
 
+@cli.command("notify")
+@click.option("--lifeline-fd", type=int, default=None, hidden=True,
+              help="set by a parent `run` or `worker`: stop when this socket closes")
+@click.pass_context
+def notify_cmd(ctx: click.Context, lifeline_fd: int | None) -> None:
+    """Only the webhook notifier (news.alerts -> webhooks); `run` and `worker` start one as their child."""
+    from newsingest.runtime.launch import start_worker
+
+    start_worker(_settings(ctx), enrich=False, index=False, watch=False, notify=True, process="notify",
+                 lifeline_fd=lifeline_fd)
+
+
 @cli.command("ingest")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context

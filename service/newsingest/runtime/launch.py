@@ -1,4 +1,5 @@
-"""Start ``run``, ``watch`` or ``worker``: topics first, then the parts under one supervisor, then the exit code.
+"""Start ``run``, ``watch``, ``worker`` or ``notify``: topics first, then the parts under one supervisor, then
+the exit code.
 
 Exit codes: 0 after a clean stop (SIGINT/SIGTERM), 1 when Kafka cannot be reached at start, 70 when a part
 crashed (``runtime/supervisor.py``), 3 when a clean stop outlived ``NEWSINGEST_SHUTDOWN_TIMEOUT_S``.
@@ -22,7 +23,10 @@ from newsingest.shutdown import arm_shutdown_deadline
 log = get_logger(__name__)
 
 
-def start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str) -> None:
+def start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str, notify: bool = False,
+                 lifeline_fd: int | None = None) -> None:
+    """``notify``: the notifier itself, without web server (``newsingest notify``; ``run`` and ``worker`` start
+    it as their child, giving it ``lifeline_fd``, see ``runtime/child.py``)."""
     import faust
 
     from newsingest.app import create_app
@@ -44,7 +48,8 @@ def start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, 
     if not enrich:  # no agent means no Faust consumer: run the other parts on plain asyncio
         from newsingest.runtime.parts import run_without_faust
 
-        run_without_faust(settings, supervisor, index=index, watch=watch, refresh=refresh)
+        run_without_faust(settings, supervisor, index=index, watch=watch, notify=notify, web=not notify,
+                          refresh=refresh, lifeline_fd=lifeline_fd)
         sys.exit(supervisor.exit_code())
     app = create_app(settings, supervisor, enrich=enrich, index=index, watch=watch, refresh=refresh)
 

@@ -191,10 +191,20 @@ def web_service(settings: Settings, supervisor: Supervisor, refresh: Callable[[]
                                               "refresh": staticmethod(refresh) if refresh else None})
 
 
-# --- without Faust: the indexer and/or the watcher alone -------------------------------------------------
-def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool, watch: bool, web: bool = True,
-                      refresh: Callable[[], None] | None = None) -> None:
-    """Run the indexer and/or the watcher (no enrich agent, so no Faust consumer) until SIGINT/SIGTERM or a crash."""
+# --- the notifier, in a child process of its own ------------------------------------------------------
+async def run_notifier_child(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
+    """The ``notifier`` part of ``run`` and ``worker``: ``newsingest notify`` as a child (``runtime/child.py``)."""
+    from newsingest.runtime.child import run_in_child
+
+    await run_in_child("notifier", ("notify",), settings, stop, supervisor)
+
+
+# --- without Faust: the indexer, the watcher and/or the notifier alone ------------------------------------
+def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool, watch: bool, notify: bool = False,
+                      web: bool = True, refresh: Callable[[], None] | None = None,
+                      lifeline_fd: int | None = None) -> None:
+    """Run the indexer (with its notifier child), the watcher and/or the notifier itself (no enrich agent, so no
+    Faust consumer) until SIGINT/SIGTERM, a crash, or, with ``lifeline_fd``, the end of the parent process."""
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -210,14 +220,22 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
             loop.add_signal_handler(sig, on_signal)
         from newsingest.alerts.part import run_notifier
 
-        wanted_parts = (("indexer", run_indexer, index), ("notifier", run_notifier, index and settings.alerts_enabled),
-                        ("watcher", run_watcher, watch))
+        wanted_parts = (("indexer", run_indexer, index),
+                        ("notifier", run_notifier_child, index and settings.alerts_enabled),
+                        ("notifier", run_notifier, notify), ("watcher", run_watcher, watch))
         runners = [(name, r) for name, r, wanted in wanted_parts if wanted]
         for name, _ in runners:
             supervisor.register(name)
         server = web_server(settings, supervisor, refresh) if web else None
         if server is not None:
             supervisor.register("web")
+        lifeline_task = None
+        if lifeline_fd is not None:
+            from newsingest.runtime.child import Lifeline
+
+            lifeline = Lifeline(lifeline_fd)
+            supervisor.on_running_hook(lambda _name: lifeline.ready() if supervisor.healthy else None)
+            lifeline_task = asyncio.ensure_future(lifeline.watch())
         tasks = [asyncio.ensure_future(supervisor.run(name, runner(settings, stop, supervisor)))
                  for name, runner in runners]
         web_task = asyncio.ensure_future(supervisor.run("web", serve_web(server, supervisor))) if server else None
@@ -225,5 +243,7 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
         if server is not None:
             server.should_exit = True
         await asyncio.gather(*tasks, *([web_task] if web_task else []), return_exceptions=True)
+        if lifeline_task is not None:
+            lifeline_task.cancel()
 
     asyncio.run(main())

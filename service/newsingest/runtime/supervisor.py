@@ -83,6 +83,7 @@ class Supervisor:
         self._deadline_s = deadline_s
         self._on_failure = on_failure
         self._arm_exit = arm_exit
+        self._on_running: Callable[[str], None] | None = None
 
     # --- the registry ------------------------------------------------------------------------------------
     def register(self, name: str) -> Part:
@@ -93,6 +94,12 @@ class Supervisor:
         if part.state is PartState.STARTING:
             part.set(PartState.RUNNING)
             log.info("part running", part=name, process=self.process)
+            if self._on_running is not None:
+                self._on_running(name)
+
+    def on_running_hook(self, hook: Callable[[str], None]) -> None:
+        """Call ``hook(part)`` whenever a part starts running (a child tells its parent it is ready)."""
+        self._on_running = hook
 
     def begin_stop(self) -> None:
         """A clean stop was asked for (signal): parts that end from now on end normally."""
