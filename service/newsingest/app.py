@@ -7,8 +7,9 @@ Agents and services:
 - service ``indexer`` (``news.enriched`` -> Elasticsearch): a plain aiokafka consumer, one bulk per poll, manual
   commits.
 - service ``watcher`` (inbox -> ``news.raw``), in ``newsingest run`` and ``newsingest watch``.
-- service ``notifier`` wherever the indexer runs: a child ``newsingest notify`` process (``news.alerts`` ->
-  webhooks, ``alerts/part.py``) tied to this one (``runtime/child.py``).
+- part ``notifier`` wherever the indexer runs: the indexer's child process ``newsingest notify``, tied to this
+  one (``runtime/child.py``), which matches the indexed articles against the alert rules for the indexer
+  (``alerts/remote.py``) and sends the webhooks (``alerts/part.py``).
 - web server on ``web_host:web_port`` with ``/metrics`` (Prometheus) and ``/health``.
 
 Every part runs under the process's :class:`~newsingest.runtime.supervisor.Supervisor` (crash-only: a part that
@@ -23,7 +24,7 @@ import faust
 
 from newsingest.config import Settings
 from newsingest.runtime.enrich_agent import EnrichAgent
-from newsingest.runtime.parts import loop_service, run_indexer, run_notifier_child, run_watcher, web_service
+from newsingest.runtime.parts import loop_service, run_indexer, run_watcher, web_service
 from newsingest.runtime.supervisor import Supervisor
 
 
@@ -66,8 +67,7 @@ def create_app(
         supervisor.register("indexer")
         app.service(loop_service("indexer", run_indexer, settings, supervisor))
         if settings.alerts_enabled:
-            supervisor.register("notifier")
-            app.service(loop_service("notifier", run_notifier_child, settings, supervisor))
+            supervisor.register("notifier")  # the indexer's child process (runtime/parts.py: run_indexer)
     if watch:
         supervisor.register("watcher")
         app.service(loop_service("watcher", run_watcher, settings, supervisor))

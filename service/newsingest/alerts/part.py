@@ -1,20 +1,31 @@
-"""The ``notifier`` part of ``run`` and ``worker``: webhook deliveries of ``news.alerts`` (``notifier.py``).
+"""The parts of the alerts process (``newsingest notify``):
 
-Runs wherever the indexer runs; several processes share ``news.alerts``'s partitions through the consumer
-group ``<app_id>.notifier``. Dead letters go through the one ``DeadLetterSink`` (counted when acknowledged).
+- ``notifier``: webhook deliveries of ``news.alerts`` (``notifier.py``). Several processes share
+  ``news.alerts``'s partitions through the consumer group ``<app_id>.notifier``. Dead letters go through the
+  one ``DeadLetterSink`` (counted when acknowledged).
+- ``matcher`` (only as the child of ``run`` or ``worker``): answers its parent's indexer's requests to match
+  indexed articles against the rules (``remote.py``) until the parent is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 
 from newsingest.alerts.notifier import Notifier, notifier_consumer
+from newsingest.alerts.publisher import AlertPublisher
+from newsingest.alerts.remote import answer_match_request
 from newsingest.alerts.store import RuleStore
 from newsingest.config import Settings
 from newsingest.kafka.dlq import DeadLetterSink
 from newsingest.kafka.producers import role_producer
+from newsingest.log import get_logger
 from newsingest.models import DeadLetter
+from newsingest.runtime.child import Lifeline
 from newsingest.runtime.supervisor import Supervisor
+
+log = get_logger(__name__)
 
 
 async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
@@ -44,3 +55,31 @@ async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supe
 async def _relay(stop: asyncio.Event, stopping: asyncio.Event) -> None:
     await stop.wait()
     stopping.set()
+
+
+async def run_matcher(settings: Settings, stop: asyncio.Event, supervisor: Supervisor, lifeline: Lifeline) -> None:
+    from newsingest.index.client import async_client
+
+    es = async_client(settings)
+    producer = role_producer(settings, "matcher")
+    rules = RuleStore(settings, role="matcher")
+    await producer.start()
+    try:
+        await rules.start()
+        publisher = AlertPublisher(settings, es, producer, rules, stop)
+        serving = asyncio.ensure_future(lifeline.serve(lambda request: answer_match_request(publisher, request)))
+        stopped = asyncio.ensure_future(stop.wait())
+        supervisor.running("matcher")
+        await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if serving.done():
+            serving.result()  # a failure fails the part
+            if not stop.is_set():
+                log.warning("the parent process is gone; stopping", pid=os.getpid())
+                os.kill(os.getpid(), signal.SIGTERM)
+                await stop.wait()
+        serving.cancel()
+        stopped.cancel()
+    finally:
+        await rules.stop()
+        await producer.stop()
+        await es.close()

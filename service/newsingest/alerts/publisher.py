@@ -1,11 +1,12 @@
 """Matching what the indexer just wrote against the alert rules, and putting the matches on ``news.alerts``.
 
-Called by the indexer after a poll's bulk and before it commits the poll's offsets, so a match is on
-``news.alerts`` (acknowledged by Kafka) before its article counts as done: a crash replays the poll and
-matches it again (at-least-once). A rule fires once per article: only articles Elasticsearch *created*
-are matched — plus, after a (re)assignment of partitions, every article of a message that may have been
-indexed before a crash without its matches being sent (offsets below the partition's end at assignment:
-``ReplayTracker``). A later re-enrichment of an old article (an update) does not fire again.
+Runs in the alerts process, asked by the indexer (``remote.py``) after a poll's bulk and before the indexer
+commits the poll's offsets, so a match is on ``news.alerts`` (acknowledged by Kafka) before its article counts
+as done: a crash replays the poll and matches it again (at-least-once). A rule fires once per article: only
+articles Elasticsearch *created* are matched — plus, after a (re)assignment of partitions, every article of a
+message that may have been indexed before a crash without its matches being sent (offsets below the
+partition's end at assignment: ``ReplayTracker``, in the indexer). A later re-enrichment of an old article
+(an update) does not fire again.
 
 Rules that cannot match any article of the batch are left out first (``prefilter.py``: a necessary condition on
 the query's words, checked in Python); when any remain, the batch is made searchable with one refresh of the

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aiokafka import TopicPartition
 
-from newsingest.alerts.publisher import AlertPublisher
 from newsingest.index.writer import Stopped
 from newsingest.log import get_logger
 
@@ -39,8 +38,15 @@ class IndexedPoll:
     candidates: list[str] = field(default_factory=list)
 
 
+class Publisher(Protocol):
+    """Matches indexed articles and sends the matches: ``publisher.AlertPublisher`` in the alerts process,
+    ``remote.RemotePublisher`` in the indexer's process (it asks the alerts process)."""
+
+    async def publish(self, documents: dict[str, dict[str, Any]], candidates: Sequence[str]) -> bool: ...
+
+
 class AlertStage:
-    def __init__(self, publisher: AlertPublisher, commit: Commit, *, max_pending: int, max_docs: int) -> None:
+    def __init__(self, publisher: Publisher, commit: Commit, *, max_pending: int, max_docs: int) -> None:
         self.publisher = publisher
         self.commit = commit
         self.max_docs = max_docs

@@ -15,8 +15,8 @@ from aiokafka.errors import CommitFailedError, KafkaError
 from elasticsearch import AsyncElasticsearch
 from pydantic import ValidationError
 
-from newsingest.alerts.publisher import AlertPublisher, ReplayTracker
-from newsingest.alerts.stage import AlertStage, IndexedPoll
+from newsingest.alerts.publisher import ReplayTracker
+from newsingest.alerts.stage import AlertStage, IndexedPoll, Publisher
 from newsingest.config import Settings
 from newsingest.cputime import timed_coroutine
 from newsingest.index.document import to_document
@@ -51,7 +51,7 @@ class Indexer:
         dlq_producer: AIOKafkaProducer,
         stop: asyncio.Event,
         consumer: AIOKafkaConsumer | None = None,
-        alerts: AlertPublisher | None = None,
+        alerts: Publisher | None = None,
     ) -> None:
         self.settings = settings
         self.stop = stop

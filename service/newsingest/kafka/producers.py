@@ -1,5 +1,5 @@
-"""One Kafka producer per role (watcher, enrich, indexer), each with its own ``client_id``, all idempotent with
-acks=all: a send is done only when every in-sync replica has it."""
+"""One Kafka producer per role (watcher, enrich, indexer; the alerts process's notifier and matcher), each with
+its own ``client_id``, all idempotent with acks=all: a send is done only when every in-sync replica has it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 
 from newsingest.config import Settings
 
-Role = Literal["watcher", "enrich", "indexer"]
+Role = Literal["watcher", "enrich", "indexer", "notifier", "matcher"]
 
 
 def role_producer(settings: Settings, role: Role) -> AIOKafkaProducer:

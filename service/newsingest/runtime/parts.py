@@ -32,32 +32,35 @@ Runner = Callable[[Settings, asyncio.Event, Supervisor], Awaitable[None]]
 
 # --- indexer and watcher ---------------------------------------------------------------------------------
 async def run_indexer(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
-    from newsingest.alerts.publisher import AlertPublisher
-    from newsingest.alerts.store import RuleStore
+    """The indexer; with alerts, it starts the alerts process first (part ``notifier``: ``newsingest notify``
+    as its child, which matches what it indexed and sends the webhooks) and stops it after its last poll."""
+    from newsingest.alerts.remote import RemotePublisher
     from newsingest.index.client import async_client
     from newsingest.index.indexer import Indexer
     from newsingest.index.setup import ensure_index
     from newsingest.kafka.producers import role_producer
+    from newsingest.runtime.child import ChildProcess
 
     fault = parse_faults(settings.test_fault).get("indexer")
     es = async_client(settings)
     dlq_producer = role_producer(settings, "indexer")
     await dlq_producer.start()
-    rules = RuleStore(settings, role="indexer") if settings.alerts_enabled else None
+    child = ChildProcess("notifier", ("notify",), settings, supervisor) if settings.alerts_enabled else None
     try:
         if await retrying(lambda: ensure_index(es, settings), what="create index template and aliases", stop=stop):
             alerts = None
-            if rules is not None:
-                await rules.start()
-                alerts = AlertPublisher(settings, es, dlq_producer, rules, stop)
+            if child is not None:
+                if not await child.start(stop):
+                    return  # stopped before the alerts process was ready
+                alerts = RemotePublisher(child, stop)
             indexer = Indexer(settings, es, dlq_producer, stop, alerts=alerts)
             if fault is not None:
                 _inject_into_indexer(indexer, fault)
             supervisor.running("indexer")
             await indexer.run()
     finally:
-        if rules is not None:
-            await rules.stop()
+        if child is not None:
+            await child.stop()
         await dlq_producer.stop()
         await es.close()
 
@@ -191,19 +194,11 @@ def web_service(settings: Settings, supervisor: Supervisor, refresh: Callable[[]
                                               "refresh": staticmethod(refresh) if refresh else None})
 
 
-# --- the notifier, in a child process of its own ------------------------------------------------------
-async def run_notifier_child(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
-    """The ``notifier`` part of ``run`` and ``worker``: ``newsingest notify`` as a child (``runtime/child.py``)."""
-    from newsingest.runtime.child import run_in_child
-
-    await run_in_child("notifier", ("notify",), settings, stop, supervisor)
-
-
 # --- without Faust: the indexer, the watcher and/or the notifier alone ------------------------------------
 def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool, watch: bool, notify: bool = False,
                       web: bool = True, refresh: Callable[[], None] | None = None,
                       lifeline_fd: int | None = None) -> None:
-    """Run the indexer (with its notifier child), the watcher and/or the notifier itself (no enrich agent, so no
+    """Run the indexer (with its alerts process), the watcher and/or the notifier itself (no enrich agent, so no
     Faust consumer) until SIGINT/SIGTERM, a crash, or, with ``lifeline_fd``, the end of the parent process."""
 
     async def main() -> None:
@@ -218,24 +213,30 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, on_signal)
-        from newsingest.alerts.part import run_notifier
+        from newsingest.alerts.part import run_matcher, run_notifier
 
-        wanted_parts = (("indexer", run_indexer, index),
-                        ("notifier", run_notifier_child, index and settings.alerts_enabled),
-                        ("notifier", run_notifier, notify), ("watcher", run_watcher, watch))
-        runners = [(name, r) for name, r, wanted in wanted_parts if wanted]
-        for name, _ in runners:
-            supervisor.register(name)
-        server = web_server(settings, supervisor, refresh) if web else None
-        if server is not None:
-            supervisor.register("web")
-        lifeline_task = None
-        if lifeline_fd is not None:
+        lifeline = None
+        if lifeline_fd is not None:  # the alerts process of a `run` or `worker`: it matches for its indexer too
             from newsingest.runtime.child import Lifeline
 
             lifeline = Lifeline(lifeline_fd)
+            await lifeline.open()
             supervisor.on_running_hook(lambda _name: lifeline.ready() if supervisor.healthy else None)
-            lifeline_task = asyncio.ensure_future(lifeline.watch())
+
+        async def matcher(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
+            assert lifeline is not None
+            await run_matcher(settings, stop, supervisor, lifeline)
+
+        wanted_parts = (("indexer", run_indexer, index), ("notifier", run_notifier, notify),
+                        ("matcher", matcher, lifeline is not None), ("watcher", run_watcher, watch))
+        runners = [(name, r) for name, r, wanted in wanted_parts if wanted]
+        for name, _ in runners:
+            supervisor.register(name)
+        if index and settings.alerts_enabled:
+            supervisor.register("notifier")  # the indexer's child process (see run_indexer)
+        server = web_server(settings, supervisor, refresh) if web else None
+        if server is not None:
+            supervisor.register("web")
         tasks = [asyncio.ensure_future(supervisor.run(name, runner(settings, stop, supervisor)))
                  for name, runner in runners]
         web_task = asyncio.ensure_future(supervisor.run("web", serve_web(server, supervisor))) if server else None
@@ -243,7 +244,7 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
         if server is not None:
             server.should_exit = True
         await asyncio.gather(*tasks, *([web_task] if web_task else []), return_exceptions=True)
-        if lifeline_task is not None:
-            lifeline_task.cancel()
+        if lifeline is not None:
+            lifeline.close()
 
     asyncio.run(main())
