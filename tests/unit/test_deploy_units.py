@@ -35,3 +35,12 @@ def test_every_long_running_compose_service_is_restarted() -> None:
     for name in ("kafka", "elasticsearch", "kibana", "corenlp", "newsingest", "search"):
         assert services[name].get("restart") in ("on-failure", "unless-stopped", "always"), name
     assert services["newsingest"]["restart"] == "on-failure"
+
+
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_units_with_an_alerts_process_signal_the_parent_only(command: str) -> None:
+    """The parent stops its alerts process after the indexer's last round; systemd must not stop both at once."""
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.read(SYSTEMD / f"newsingest-{command}.service")
+    assert unit["Service"]["KillMode"] == "mixed"
+    assert unit["Service"]["KillSignal"] == "SIGTERM"
