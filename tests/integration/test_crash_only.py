@@ -45,6 +45,14 @@ def health(settings: Settings) -> tuple[int, dict[str, Any]] | None:
         return None
 
 
+def _exit_code_within(process: PipelineProcess, seconds: float, after: str) -> int:
+    assert process.proc is not None
+    try:
+        return process.proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running {seconds} s after {after}:\n{process.log_path.read_text()[-4000:]}")
+
+
 def crash_line(log_path: Path, part: str) -> dict[str, Any] | None:
     for line in log_path.read_text(errors="replace").splitlines():
         if line.startswith("{") and '"part crashed' in line:
@@ -72,9 +80,7 @@ def test_a_part_that_dies_ends_the_process_and_a_restart_loses_nothing(
         crash = crash_line(faulty.log_path, part)
         assert crash is not None, faulty.log_path.read_text()[-4000:]
         # gone within 10 s of the crash (the supervisor's hard deadline is 8 s)
-        code = faulty.proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running 10 s after the {part} crashed:\n{faulty.log_path.read_text()[-4000:]}")
+        code = _exit_code_within(faulty, 10, f"the {part} crashed")
     finally:
         faulty.kill()
     assert code == CRASH_EXIT_CODE
@@ -156,10 +162,7 @@ def test_a_killed_notifier_process_ends_its_parent(isolated: Settings, tmp_path:
     assert pipeline.proc is not None
     try:
         os.kill(_notifier_pid(pipeline, isolated), signal.SIGKILL)
-        try:
-            code = pipeline.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"still running 15 s after its notifier died:\n{pipeline.log_path.read_text()[-4000:]}")
+        code = _exit_code_within(pipeline, 15, "its notifier died")
     finally:
         pipeline.kill()
     assert code == CRASH_EXIT_CODE

@@ -28,12 +28,16 @@ from newsingest.runtime.supervisor import Supervisor
 log = get_logger(__name__)
 
 
-async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supervisor) -> None:
+async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supervisor,
+                       rules: RuleStore | None = None) -> None:
+    """``rules``: a replica of the rules already started by the caller (else the notifier keeps its own)."""
     producer = role_producer(settings, "notifier")
-    rules = RuleStore(settings, role="notifier")
+    own_rules = rules is None
+    rules = RuleStore(settings, role="notifier") if rules is None else rules
     await producer.start()
     try:
-        await rules.start()
+        if own_rules:
+            await rules.start()
         sink = DeadLetterSink(producer, settings.topic_dlq, stop)
 
         async def send_letter(letter: DeadLetter) -> None:
@@ -48,7 +52,8 @@ async def run_notifier(settings: Settings, stop: asyncio.Event, supervisor: Supe
             stopper.cancel()
             await notifier.aclose()
     finally:
-        await rules.stop()
+        if own_rules:
+            await rules.stop()
         await producer.stop()
 
 
@@ -58,16 +63,19 @@ async def _relay(stop: asyncio.Event, stopping: asyncio.Event) -> None:
 
 
 async def run_matcher(settings: Settings, stop: asyncio.Event, supervisor: Supervisor, lifeline: Lifeline) -> None:
+    """The alerts process of a ``run`` or ``worker``: the ``matcher`` part and, beside it on the same replica
+    of the rules, the ``notifier`` part."""
     from newsingest.index.client import async_client
 
     es = async_client(settings)
     producer = role_producer(settings, "matcher")
-    rules = RuleStore(settings, role="matcher")
+    rules = RuleStore(settings, role="alerts")
     await producer.start()
     try:
         await rules.start()
         publisher = AlertPublisher(settings, es, producer, rules, stop)
         serving = asyncio.ensure_future(lifeline.serve(lambda request: answer_match_request(publisher, request)))
+        notifying = asyncio.ensure_future(supervisor.run("notifier", run_notifier(settings, stop, supervisor, rules)))
         stopped = asyncio.ensure_future(stop.wait())
         supervisor.running("matcher")
         await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -79,6 +87,7 @@ async def run_matcher(settings: Settings, stop: asyncio.Event, supervisor: Super
                 await stop.wait()
         serving.cancel()
         stopped.cancel()
+        await notifying  # it ends on the stop (its failure is the supervisor's)
     finally:
         await rules.stop()
         await producer.stop()

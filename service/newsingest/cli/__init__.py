@@ -103,11 +103,13 @@ def schemas_check() -> None:
 
 
 # --- pipeline ---------------------------------------------------------------------------------------
-def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str) -> None:
+def _start_worker(settings: Settings, *, enrich: bool, index: bool, watch: bool, process: str, notify: bool = False,
+                  lifeline_fd: int | None = None) -> None:
     """Create the topics, then run the chosen parts until SIGINT/SIGTERM, or until one of them crashes (exit 70)."""
     from newsingest.runtime.launch import start_worker
 
-    start_worker(settings, enrich=enrich, index=index, watch=watch, process=process)
+    start_worker(settings, enrich=enrich, index=index, watch=watch, process=process, notify=notify,
+                 lifeline_fd=lifeline_fd)
 
 
 def _with_inbox(ctx: click.Context, inbox: Path | None) -> Settings:
@@ -149,10 +151,8 @@ def watch_cmd(ctx: click.Context, inbox: Path | None) -> None:
 @click.pass_context
 def notify_cmd(ctx: click.Context, lifeline_fd: int | None) -> None:
     """Only the webhook notifier (news.alerts -> webhooks); `run` and `worker` start one as their child."""
-    from newsingest.runtime.launch import start_worker
-
-    start_worker(_settings(ctx), enrich=False, index=False, watch=False, notify=True, process="notify",
-                 lifeline_fd=lifeline_fd)
+    _start_worker(_settings(ctx), enrich=False, index=False, watch=False, notify=True, process="notify",
+                  lifeline_fd=lifeline_fd)
 
 
 @cli.command("ingest")

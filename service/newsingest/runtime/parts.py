@@ -227,13 +227,13 @@ def run_without_faust(settings: Settings, supervisor: Supervisor, *, index: bool
             assert lifeline is not None
             await run_matcher(settings, stop, supervisor, lifeline)
 
-        wanted_parts = (("indexer", run_indexer, index), ("notifier", run_notifier, notify),
+        wanted_parts = (("indexer", run_indexer, index), ("notifier", run_notifier, notify and lifeline is None),
                         ("matcher", matcher, lifeline is not None), ("watcher", run_watcher, watch))
         runners = [(name, r) for name, r, wanted in wanted_parts if wanted]
         for name, _ in runners:
             supervisor.register(name)
-        if index and settings.alerts_enabled:
-            supervisor.register("notifier")  # the indexer's child process (see run_indexer)
+        if (index and settings.alerts_enabled) or lifeline is not None:
+            supervisor.register("notifier")  # the indexer's child process (run_indexer), or run by the matcher
         server = web_server(settings, supervisor, refresh) if web else None
         if server is not None:
             supervisor.register("web")
