@@ -15,46 +15,47 @@ Only seats whose name means the institution in news text are listed (not "Vatika
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from newsingest.models import Entity, EntityType, Mention
 
 _NOT_A_COMPOUND = r"(?![\w-])"
 
 
-@dataclass(frozen=True)
-class Seat:
-    canonical: str
-    pattern: re.Pattern[str]
+def _seats(*seats: tuple[str, str]) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """Canonical names, and one pattern whose group ``i + 1`` matches the forms of seat ``i`` (one pass a text)."""
+    alternatives = "|".join(f"({forms})" for _, forms in seats)
+    return tuple(name for name, _ in seats), re.compile(rf"(?<![\w-])(?:{alternatives}){_NOT_A_COMPOUND}")
 
 
-def _seat(canonical: str, forms: str) -> Seat:
-    return Seat(canonical, re.compile(rf"(?<![\w-])(?:{forms}){_NOT_A_COMPOUND}"))
-
-
-SEATS: dict[str, tuple[Seat, ...]] = {
-    "de": (
-        _seat("Kreml", r"Kreml(?:e?s)?"),
-        _seat("Weißes Haus", r"Wei(?:ß|ss)e[sn]? Haus(?:es)?"),
-        _seat("Élysée-Palast", r"(?:Élysée|Elysée|Elysee)(?:-Palast(?:e?s)?)?"),
-        _seat("Downing Street", r"Downing Street"),
-        _seat("Pentagon", r"Pentagons?"),
-        _seat("Bundeskanzleramt", r"Bundeskanzleramt(?:e?s)?"),
-        _seat("Quai d'Orsay", r"Quai d['’]Orsay"),
-        _seat("Zhongnanhai", r"Zhongnanhai"),
+SEATS: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
+    "de": _seats(
+        ("Kreml", r"Kreml(?:e?s)?"),
+        ("Weißes Haus", r"Wei(?:ß|ss)e[sn]? Haus(?:es)?"),
+        ("Élysée-Palast", r"(?:Élysée|Elysée|Elysee)(?:-Palast(?:e?s)?)?"),
+        ("Downing Street", r"Downing Street"),
+        ("Pentagon", r"Pentagons?"),
+        ("Bundeskanzleramt", r"Bundeskanzleramt(?:e?s)?"),
+        ("Quai d'Orsay", r"Quai d['’]Orsay"),
+        ("Zhongnanhai", r"Zhongnanhai"),
     ),
-    "en": (
-        _seat("Kremlin", r"Kremlin"),
-        _seat("White House", r"White House"),
-        _seat("Élysée Palace", r"(?:Élysée|Elysée|Elysee)(?: Palace)?"),
-        _seat("Downing Street", r"Downing Street"),
-        _seat("Pentagon", r"Pentagon"),
-        _seat("Capitol Hill", r"Capitol Hill"),
-        _seat("Whitehall", r"Whitehall"),
-        _seat("Quai d'Orsay", r"Quai d['’]Orsay"),
-        _seat("Zhongnanhai", r"Zhongnanhai"),
+    "en": _seats(
+        ("Kremlin", r"Kremlin"),
+        ("White House", r"White House"),
+        ("Élysée Palace", r"(?:Élysée|Elysée|Elysee)(?: Palace)?"),
+        ("Downing Street", r"Downing Street"),
+        ("Pentagon", r"Pentagon"),
+        ("Capitol Hill", r"Capitol Hill"),
+        ("Whitehall", r"Whitehall"),
+        ("Quai d'Orsay", r"Quai d['’]Orsay"),
+        ("Zhongnanhai", r"Zhongnanhai"),
     ),
 }
+
+
+def _names_seat(name: str, canonical: str, names: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """Whether an entity name is one of the forms of the seat ``canonical`` ("Weißen Hauses")."""
+    m = pattern.fullmatch(name)
+    return m is not None and names[(m.lastindex or 1) - 1] == canonical
 
 
 def _overlaps(mention: Mention, field: str, start: int, end: int) -> bool:
@@ -65,18 +66,22 @@ def with_seats(entities: list[Entity], texts: dict[str, str], language: str) -> 
     """``entities`` with every seat of power the texts (``{"title": ..., "body": ...}``) name as one organisation
     under its canonical name; entities come most-mentioned first, as before."""
     seats = SEATS.get(language.split("-")[0])
-    if not seats:
+    if seats is None:
+        return entities
+    names, pattern = seats
+    found: dict[str, list[tuple[str, int, int, str]]] = {}
+    for field, text in texts.items():
+        for m in pattern.finditer(text):
+            name = names[(m.lastindex or 1) - 1]
+            found.setdefault(name, []).append((field, m.start(), m.end(), m.group()))
+    if not found:
         return entities
     result = list(entities)
-    for seat in seats:
-        found = [(field, m.start(), m.end(), m.group()) for field, text in texts.items()
-                 for m in seat.pattern.finditer(text)]
-        if not found:
-            continue
-        merged = [e for e in result if e.name == seat.canonical or seat.pattern.fullmatch(e.name)]
+    for canonical, matches in found.items():
+        merged = [e for e in result if e.name == canonical or _names_seat(e.name, canonical, names, pattern)]
         others = [e for e in result if e not in merged]
         mentions = [m for e in merged for m in e.mentions]
-        for field, start, end, text in found:
+        for field, start, end, text in matches:
             if any(_overlaps(m, field, start, end) for m in mentions):
                 continue
             if any(_overlaps(m, field, start, end) for e in others for m in e.mentions):
@@ -86,6 +91,6 @@ def with_seats(entities: list[Entity], texts: dict[str, str], language: str) -> 
             continue
         mentions.sort(key=lambda m: (m.field != "title", m.start))
         count = max(len(mentions), sum(e.count for e in merged))
-        result = [*others, Entity(name=seat.canonical, type=EntityType.ORGANISATION, count=count, mentions=mentions)]
+        result = [*others, Entity(name=canonical, type=EntityType.ORGANISATION, count=count, mentions=mentions)]
     order = {id(e): i for i, e in enumerate(result)}
     return sorted(result, key=lambda e: (-e.count, order[id(e)]))
