@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install stack-up stack-down run test test-unit test-integration lint schemas clean node-tools kcat browser
+.PHONY: install stack-up stack-down run test test-unit test-integration lint generate clean node-tools kcat browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-schemas: install
-	$(BIN)/newsingest schemas write
+generate: install
+	$(BIN)/newsingest-dev generate
 
 # Node tools of the test suite (the AsyncAPI parser), pinned by package-lock.json.
 node-tools: node_modules/.package-lock.json

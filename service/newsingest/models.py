@@ -1,6 +1,6 @@
 """Message contracts: the single source of every message newsingest writes.
 
-``schemas/*.schema.json`` are generated from these models (``newsingest schemas write``); a unit test fails
+``schemas/*.schema.json`` are generated from these models (``newsingest-dev generate``); a unit test fails
 when the committed schemas drift from the models. Consumers of ``news.enriched`` rely on the JSON Schema only.
 
 Versioning: ``SCHEMA_VERSION`` is semantic. A new optional field is a minor bump; removing, renaming or

@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from newsingest.config import PROJECT_ROOT
 from newsingest.models import MESSAGE_MODELS, SCHEMA_VERSION
 
-SCHEMA_DIR = PROJECT_ROOT / "schemas"
 SCHEMA_ID_BASE = "https://newsingest.dev/schemas/"
 
 
@@ -28,11 +26,11 @@ def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def schema_path(name: str, directory: Path = SCHEMA_DIR) -> Path:
+def schema_path(name: str, directory: Path) -> Path:
     return directory / f"{name}.schema.json"
 
 
-def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
+def write_schemas(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name in MESSAGE_MODELS:
@@ -42,8 +40,8 @@ def write_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
     return written
 
 
-def drifted_schemas(directory: Path = SCHEMA_DIR) -> list[str]:
-    """Names whose committed schema file differs from what the models generate."""
+def drifted_schemas(directory: Path) -> list[str]:
+    """Names whose schema file in ``directory`` differs from what the models generate (or is missing)."""
     drifted = []
     for name in MESSAGE_MODELS:
         path = schema_path(name, directory)

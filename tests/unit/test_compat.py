@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from newsingest import schemas
 from newsingest.models import MESSAGE_MODELS, SCHEMA_VERSION, EnrichedArticle
 from newsingest_devtools import compat
+from newsingest_devtools.checkout import SCHEMA_DIR
 from newsingest_devtools.cli import cli
 from newsingest_devtools.compat import Version, check, compare_schemas
 
@@ -33,7 +34,7 @@ def schema_of(model: type[BaseModel], version: str = SCHEMA_VERSION) -> dict[str
 
 @pytest.fixture(scope="module")
 def released() -> dict[str, Any]:
-    latest = compat.latest_released(NAME, schemas.SCHEMA_DIR)
+    latest = compat.latest_released(NAME, SCHEMA_DIR)
     assert latest is not None, "no released enriched-article schema in schemas/released/"
     return latest[1]
 
@@ -53,7 +54,7 @@ def test_generated_schema_is_compatible_with_the_last_released_one(released: dic
 
 
 def test_released_schemas_are_valid_and_not_ahead_of_the_models() -> None:
-    versions = compat.released_versions(NAME, schemas.SCHEMA_DIR)
+    versions = compat.released_versions(NAME, SCHEMA_DIR)
     assert versions, "schemas/released/ holds no enriched-article schema"
     for version, path in versions:
         schema = json.loads(path.read_text())

@@ -32,6 +32,24 @@ def test_environment_prefix_and_external_clusters(monkeypatch: pytest.MonkeyPatc
     assert s.stack_kafka_port == 19092
 
 
+def test_groups_hold_every_setting_once_under_its_flat_name() -> None:
+    from newsingest.config import GROUPS
+
+    names = [name for _, model in GROUPS for name in model.model_fields]
+    assert sorted(names) == sorted(Settings.model_fields)
+    assert len(names) == len(set(names))
+    assert Settings(topic_raw="x.raw").group("kafka")["topic_raw"] == "x.raw"
+
+
+def test_a_relative_stack_dir_is_made_absolute_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSINGEST_STACK_DIR", raising=False)
+    assert Settings().stack_dir == tmp_path / ".stack"
+    assert Settings(stack_dir="elsewhere").stack_dir == tmp_path / "elsewhere"
+
+
 def test_processed_and_failed_default_beside_the_inbox(tmp_path: Path) -> None:
     s = Settings(inbox_dir=tmp_path / "in")
     assert s.processed_path == tmp_path / "processed"
@@ -65,8 +83,9 @@ def test_settings_command_prints_effective_values_with_secrets_masked(monkeypatc
     result = CliRunner().invoke(cli, ["settings"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
-    assert shown["topic_partitions"] == 7
-    assert shown["elasticsearch_password"] == "**********"
+    assert shown["kafka"]["topic_partitions"] == 7
+    assert shown["elasticsearch"]["elasticsearch_password"] == "**********"
+    assert list(shown) == ["kafka", "elasticsearch", "watcher", "enrich", "alerts", "search", "operations", "stack"]
     assert "hunter2" not in result.output
 
 

@@ -21,6 +21,7 @@ from newsingest.config import Settings
 from newsingest.kafka.headers import message_headers
 from newsingest.kafka.topics import topic_specs
 from newsingest.models import MESSAGE_MODELS, SCHEMA_VERSION
+from newsingest_devtools.checkout import SCHEMA_DIR
 from tests.conftest import REPO
 
 ASYNCAPI = REPO / "schemas" / "asyncapi.yaml"
@@ -103,7 +104,7 @@ def test_each_message_references_its_published_schema_and_names_it(name: str) ->
     message = message_of(name)
     assert message["name"] == name
     assert message["contentType"] == "application/json"
-    assert (ASYNCAPI.parent / message["payload"]["$ref"]).resolve() == schemas.schema_path(name).resolve()
+    assert (ASYNCAPI.parent / message["payload"]["$ref"]).resolve() == schemas.schema_path(name, SCHEMA_DIR).resolve()
 
 
 @pytest.mark.parametrize("name", list(MESSAGE_MODELS))
@@ -139,7 +140,7 @@ def test_channels_agree_with_the_topics_newsingest_creates() -> None:
 
 def test_keys_are_documented_as_article_ids() -> None:
     key = asyncapi()["components"]["schemas"]["articleIdKey"]
-    article_id = json.loads(schemas.schema_path("enriched-article").read_text())["properties"]["article_id"]
+    article_id = json.loads(schemas.schema_path("enriched-article", SCHEMA_DIR).read_text())["properties"]["article_id"]
     assert key["pattern"] == article_id["pattern"]
     for name in ("raw-article", "enriched-article"):
         assert message_of(name)["bindings"]["kafka"]["key"] == {"$ref": "#/components/schemas/articleIdKey"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -12,6 +13,7 @@ from newsingest.identity import article_id, normalise_text
 from newsingest.index.document import to_document
 from newsingest.index.template import LANGUAGE_ANALYZERS, mappings
 from newsingest.models import (
+    MESSAGE_MODELS,
     SCHEMA_VERSION,
     EnrichedArticle,
     Entity,
@@ -21,6 +23,7 @@ from newsingest.models import (
     Provenance,
     RawArticle,
 )
+from newsingest_devtools.checkout import SCHEMA_DIR
 
 FILE_SHA = "0" * 64
 
@@ -67,18 +70,18 @@ def test_article_id_is_stable_across_whitespace_case_and_unicode_forms() -> None
 
 
 def test_schemas_are_generated_from_the_models_and_committed() -> None:
-    assert schemas.drifted_schemas() == [], "run `newsingest schemas write` and commit schemas/"
+    assert schemas.drifted_schemas(SCHEMA_DIR) == [], "run `newsingest-dev generate` and commit schemas/"
 
 
 @pytest.mark.parametrize("name", ["raw-article", "enriched-article", "dead-letter"])
 def test_schema_is_valid_json_schema_with_version(name: str) -> None:
-    schema = json.loads(schemas.schema_path(name).read_text())
+    schema = json.loads(schemas.schema_path(name, SCHEMA_DIR).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["x-schema-version"] == SCHEMA_VERSION
 
 
 def test_enriched_message_validates_against_published_schema() -> None:
-    schema = json.loads(schemas.schema_path("enriched-article").read_text())
+    schema = json.loads(schemas.schema_path("enriched-article", SCHEMA_DIR).read_text())
     message = json.loads(_enriched().model_dump_json())
     jsonschema.validate(message, schema)
     assert message["schema_version"] == SCHEMA_VERSION
@@ -132,3 +135,30 @@ def test_document_facets_and_language_fields() -> None:
     assert doc["place_points"] == [{"lat": 60.0, "lon": 100.0}]
     assert doc["places"][0]["location"] == {"lat": 60.0, "lon": 100.0}
     assert doc["ingested_at"] == doc["provenance"]["received_at"]
+
+
+def test_schemas_write_and_check_work_on_any_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsingest.cli import cli
+
+    target = tmp_path / "contracts"
+    assert CliRunner().invoke(cli, ["schemas", "check", "--dir", str(target)]).exit_code == 1
+    written = CliRunner().invoke(cli, ["schemas", "write", "--dir", str(target)])
+    assert written.exit_code == 0, written.output
+    assert sorted(p.name for p in target.iterdir()) == sorted(f"{n}.schema.json" for n in MESSAGE_MODELS)
+    assert CliRunner().invoke(cli, ["schemas", "check", "--dir", str(target)]).exit_code == 0
+    (target / "raw-article.schema.json").write_text("{}")
+    checked = CliRunner().invoke(cli, ["schemas", "check", "--dir", str(target)])
+    assert checked.exit_code == 1
+    assert "raw-article" in checked.output
+
+
+def test_the_checkout_holds_every_generated_file_up_to_date() -> None:
+    from click.testing import CliRunner
+
+    from newsingest_devtools.cli import cli as dev_cli
+
+    result = CliRunner().invoke(dev_cli, ["check"])
+    assert result.exit_code == 0, result.output
+

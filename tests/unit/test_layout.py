@@ -4,6 +4,7 @@ how long a module may get. Read from the sources (ast), so a violating import fa
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,26 @@ def test_no_module_over_400_lines() -> None:
         if (lines := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}, "split these by job"
+
+
+def test_the_runtime_package_never_reads_the_checkout_layout() -> None:
+    offenders = [
+        f"{path.relative_to(RUNTIME)}:{number}"
+        for path in RUNTIME.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "__file__" in line or "PROJECT_ROOT" in line
+    ]
+    assert offenders == [], "use importlib.resources (newsingest.resources) for data shipped in the package"
+
+
+def test_package_data_in_pyproject_matches_the_data_files_that_exist() -> None:
+    pyproject = tomllib.loads((RUNTIME.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["newsingest"]
+    data_files = {
+        path for path in RUNTIME.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+    }
+    matched = {pattern: {path for path in RUNTIME.glob(pattern) if path.is_file()} for pattern in patterns}
+    assert [pattern for pattern, paths in matched.items() if not paths] == [], "a pattern that matches nothing"
+    unshipped = data_files - set().union(*matched.values())
+    assert sorted(str(path.relative_to(RUNTIME)) for path in unshipped) == [], "add them to package-data"

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from newsingest.cli import cli
 from newsingest.index.template import mappings
-from newsingest.web.kibana import ASSETS_FILE, render
+from newsingest.web.kibana import render
+from newsingest_devtools.checkout import KIBANA_ASSETS_FILE as ASSETS_FILE
 
 AGGREGATABLE = {
     "keyword",
@@ -98,7 +99,7 @@ def _used_fields(obj: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 def test_ndjson_is_generated_by_build_py() -> None:
     assert ASSETS_FILE.read_text() == render(), (
-        "run `.venv/bin/python -m newsingest.web.kibana` and commit deploy/kibana/newsingest.ndjson"
+        "run `newsingest-dev generate` and commit deploy/kibana/newsingest.ndjson"
     )
 
 

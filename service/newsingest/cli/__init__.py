@@ -80,24 +80,32 @@ def schemas() -> None:
     """The JSON Schemas of the messages, generated from the pydantic models."""
 
 
+_SCHEMA_DIR_OPTION = click.option(
+    "--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
+    show_default=True, help="folder of the schema files",
+)
+
+
 @schemas.command("write")
-@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None)
-def schemas_write(directory: Path | None) -> None:
-    """(Re)generate schemas/*.schema.json from the models."""
+@_SCHEMA_DIR_OPTION
+def schemas_write(directory: Path) -> None:
+    """Write <dir>/<message>.schema.json from the models (e.g. for a consumer's own repository)."""
     from newsingest import schemas as mod
 
-    for path in mod.write_schemas(directory or mod.SCHEMA_DIR):
+    for path in mod.write_schemas(directory):
         click.echo(f"wrote {path}")
 
 
 @schemas.command("check")
-def schemas_check() -> None:
-    """Exit 1 if the committed schemas differ from the models."""
+@_SCHEMA_DIR_OPTION
+def schemas_check(directory: Path) -> None:
+    """Exit 1 if the schema files in <dir> differ from the models."""
     from newsingest import schemas as mod
 
-    drifted = mod.drifted_schemas()
+    drifted = mod.drifted_schemas(directory)
     if drifted:
-        click.echo(f"schemas out of date: {', '.join(drifted)}; run `newsingest schemas write`", err=True)
+        click.echo(f"schemas out of date: {', '.join(drifted)}; run `newsingest schemas write --dir {directory}`",
+                   err=True)
         sys.exit(1)
     click.echo("schemas up to date")
 

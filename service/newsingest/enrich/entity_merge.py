@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
@@ -37,7 +38,9 @@ class Group:
     first: int = 0  # order of first appearance (title before body)
     parent: Group | None = None
 
-    @property
+    # tokens and type are asked for every pair of groups while merging; computed once (the mentions of a group
+    # are complete when group_mentions returns it, and only parents change afterwards)
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
         return tuple(self.key.split())
 
@@ -45,7 +48,7 @@ class Group:
     def types(self) -> Counter[EntityType]:
         return Counter(m.type for m in self.mentions)
 
-    @property
+    @cached_property
     def type(self) -> EntityType:
         counts = self.types
         return max(counts, key=lambda t: (counts[t], -TYPE_PRIORITY[t]))
@@ -198,7 +201,7 @@ def merge_place_prefixed(groups: list[Group], known: Callable[[str], bool]) -> N
         longer = {
             g.root().key: g.root()
             for g in tops
-            if g is not short and g.type is short.type and len(g.tokens) > n and g.tokens[-n:] == short.tokens
+            if g is not short and len(g.tokens) > n and g.tokens[-n:] == short.tokens and g.type is short.type
             and _place_prefix(_best_form(g).split()[: len(g.tokens) - n], known)
         }  # fmt: skip
         if len(longer) == 1:

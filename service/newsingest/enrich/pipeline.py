@@ -24,6 +24,7 @@ from newsingest.enrich.ner.base import NerEngine, RawMention
 from newsingest.enrich.normalise import normalise_entities
 from newsingest.enrich.places import resolve_places
 from newsingest.enrich.registry import EntityRegistry
+from newsingest.enrich.seats import with_seats
 from newsingest.enrich.stories import StoryFeatures, StoryIndex, story_features
 from newsingest.models import EnrichedArticle, Entity, EntityType, LanguageShare, Place, RawArticle
 
@@ -77,6 +78,7 @@ def analyse(
         known=known,
         identity=identity,
     )
+    entities = with_seats(entities, {"title": raw.title, "body": raw.body}, language)
     places, countries = resolve_places(entities, raw.dateline_places, gazetteer)
     return Analysis(
         entities=entities,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsingest.enrich import simhash as sh
-from newsingest.enrich.terms import content_terms, words
+from newsingest.enrich.terms import content_terms_of, words
 from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArticle
 from newsingest.text.agencies import canonical_agency
 from newsingest.text.folding import fold
@@ -115,15 +115,16 @@ def entity_keys(
 
 def story_features(raw: RawArticle, entities: Sequence[Entity], places: Sequence[Place]) -> StoryFeatures:
     """Everything the story index compares, computed from the article alone (pure; CPU-bound on long texts)."""
-    tokens = words(raw.body or raw.title)
+    title_words, body_words = words(raw.title), words(raw.body)
+    tokens = body_words if raw.body else title_words
     keys, generic = entity_keys(entities, places, raw.source)
     start, end = event_interval(raw)
     return StoryFeatures(
         article_id=raw.article_id,
         simhash=sh.simhash(tokens),
         tokens=len(tokens),
-        terms=content_terms(raw.title, raw.body, limit=STORY_TERMS),
-        title_terms=content_terms(raw.title, "", limit=TITLE_TERMS),
+        terms=content_terms_of(title_words, body_words, limit=STORY_TERMS),
+        title_terms=content_terms_of(title_words, (), limit=TITLE_TERMS),
         entities=keys,
         generic=generic,
         start=start,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
 
 from newsingest.text.folding import strip_diacritics
 
@@ -47,15 +49,23 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text)]
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
+    """(cached: news repeats its words, and the diacritics are stripped through Unicode decomposition)"""
     return strip_diacritics(word)[:STEM_CHARS]
 
 
 def content_terms(title: str, body: str, *, limit: int = MAX_TERMS) -> dict[str, float]:
     """Up to ``limit`` stemmed content terms with L2-normalised sublinear tf weights (title words count double)."""
+    return content_terms_of(words(title), words(body), limit=limit)
+
+
+def content_terms_of(title_words: Sequence[str], body_words: Sequence[str], *, limit: int = MAX_TERMS
+                     ) -> dict[str, float]:
+    """:func:`content_terms` of texts already split by :func:`words` (a text is split once for all features)."""
     counts: Counter[str] = Counter()
-    for weight, text in ((2, title), (1, body)):
-        for word in words(text):
+    for weight, text_words in ((2, title_words), (1, body_words)):
+        for word in text_words:
             if len(word) < 3 or word in STOPWORDS or word.isdigit() or word.replace("-", "").isdigit():
                 continue
             counts[stem(word)] += weight

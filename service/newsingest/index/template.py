@@ -10,18 +10,16 @@ aliases ``title_<lang>_exact`` / ``body_<lang>_exact`` (see ``QUOTE_FIELD_SUFFIX
 Facets are ``keyword`` fields with a lowercase + ASCII-folding normalizer (case- and accent-insensitive
 filters and buckets) and a ``.display`` sub-field that keeps the original spelling for showing buckets.
 
-``schemas/elasticsearch-template.json`` is generated from this module (``python -m newsingest.index.template``);
+``schemas/elasticsearch-template.json`` is generated from this module (``newsingest-dev generate``);
 a unit test fails when it drifts.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from newsingest.config import PROJECT_ROOT, Settings
+from newsingest.config import Settings
 
 TEMPLATE_VERSION = 3
 
@@ -75,7 +73,6 @@ FACET_NORMALIZER = "facet_normalizer"
 #: ``query_string``'s ``quote_field_suffix``: a quoted phrase on ``body_de`` is run on ``body_de_exact``, an
 #: alias of the unstemmed ``body``; on ``body`` itself (no ``body_exact``) it stays on ``body``.
 QUOTE_FIELD_SUFFIX = "_exact"
-TEMPLATE_FILE = PROJECT_ROOT / "schemas" / "elasticsearch-template.json"
 
 _KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 1024}
 
@@ -208,16 +205,3 @@ def render_template_file() -> str:
     """The committed ``schemas/elasticsearch-template.json``: the template with the default settings."""
     return json.dumps(index_template(Settings.model_construct()), indent=2, ensure_ascii=False) + "\n"
 
-
-def template_file_drifted(path: Path = TEMPLATE_FILE) -> bool:
-    return not path.exists() or path.read_text() != render_template_file()
-
-
-def write_template_file(path: Path = TEMPLATE_FILE) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_template_file())
-    return path
-
-
-if __name__ == "__main__":
-    print(f"wrote {write_template_file(Path(sys.argv[1]) if len(sys.argv) > 1 else TEMPLATE_FILE)}")

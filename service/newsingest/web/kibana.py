@@ -1,7 +1,7 @@
 """The Kibana saved objects: data view of the read alias, saved searches, visualisations, a map and a dashboard.
 
 ``newsingest kibana import`` sends them straight from here; ``deploy/kibana/newsingest.ndjson`` is the same
-objects as a file (for Kibana's own import UI), generated with ``python -m newsingest.web.kibana``.
+objects as a file (for Kibana's own import UI), generated with ``newsingest-dev generate``.
 
 The objects are written in the 7.x saved-object format with ``migrationVersion`` set, so every Kibana from 7.11
 through 9.x migrates them on import. ``tests/unit/test_search_kibana.py`` fails when the file drifts from this
@@ -13,10 +13,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-from newsingest.config import PROJECT_ROOT
-
-ASSETS_FILE = PROJECT_ROOT / "deploy" / "kibana" / "newsingest.ndjson"
 
 DATA_VIEW_ID = "newsingest-articles"
 DATA_VIEW_TITLE = "news"  # the default read alias; `newsingest kibana import` uses the configured one
@@ -223,8 +219,3 @@ def load(path: Path, read_alias: str) -> list[dict[str, Any]]:
             obj["attributes"]["title"] = read_alias
     return objects
 
-
-if __name__ == "__main__":
-    ASSETS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    ASSETS_FILE.write_text(render())
-    print(f"wrote {ASSETS_FILE}")
