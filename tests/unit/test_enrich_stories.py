@@ -9,7 +9,7 @@ import pytest
 
 from newsingest.config import Settings
 from newsingest.enrich.pipeline import Enricher
-from newsingest.enrich.stories import StoryIndex, event_interval, story_features
+from newsingest.enrich.stories import SCHEDULE_CHUNK, StoryIndex, event_interval, story_features
 from newsingest.models import DatePrecision, EnrichedArticle, RawArticle
 from tests.fixtures.enrich.articles import T0, TableLike, article, bbc_articles, sample_articles
 from tests.fixtures.enrich.fakes import ENGLISH_NAMES, GERMAN_SAMPLE_NAMES, DictionaryEngine
@@ -126,6 +126,42 @@ def test_the_store_holds_one_window_of_articles() -> None:
             assert all(entry[0] in refs for entry in json.loads(value))
     old = articles[0]
     assert index.assign(story_features(old, [], [])).story_id == old.article_id  # expired, so new again
+
+
+def test_the_expiry_schedule_is_kept_in_short_lists() -> None:
+    """A busy hour's schedule is many short lists (no value grows with the hour's articles: each is rewritten
+    per article and sent to Kafka), and all of them expire with their hour."""
+    store = TableLike()
+    index = StoryIndex(store, window_hours=1)
+    rng = random.Random(5)
+    busy = [words_article(rng, i / 1000) for i in range(3 * SCHEDULE_CHUNK)]  # one hour, many articles
+    for raw in busy:
+        index.assign(story_features(raw, [], []))
+    schedule = {key: json.loads(value) for key, value in store.items() if key.startswith("x:")}
+    assert len(schedule) == 3
+    assert all(len(refs) <= SCHEDULE_CHUNK for refs in schedule.values())
+    assert sum(len(refs) for refs in schedule.values()) == len(busy) == len(index)
+    index.assign(story_features(words_article(rng, 3), [], []))  # hours later: the busy hour expired
+    assert len(index) == 1
+    assert len([key for key in store if key.startswith("x:")]) == 1
+
+
+def test_state_written_before_the_schedule_was_chunked_still_expires() -> None:
+    """A store whose hour lists are single ``x:<hour>`` values and whose ``m`` has no ``xc`` (an older
+    release's state in the topic) keeps working: its hour expires whole, new articles are chunked."""
+    store = TableLike()
+    index = StoryIndex(store, window_hours=1)
+    rng = random.Random(6)
+    for i in range(10):
+        index.assign(story_features(words_article(rng, i / 100), [], []))
+    meta = json.loads(store["m"])
+    del meta["xc"]
+    store["m"] = json.dumps(meta)
+    assert [key for key in store if key.startswith("x:")] == [f"x:{int(T0.timestamp() // 3600)}"]
+    index.assign(story_features(words_article(rng, 0.5), [], []))
+    assert len(index) == 11
+    index.assign(story_features(words_article(rng, 3), [], []))
+    assert len(index) == 1
 
 
 # --- near-duplicates ----------------------------------------------------------------------------------

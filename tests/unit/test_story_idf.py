@@ -11,19 +11,53 @@ def record(seen: float, *terms: str) -> dict[str, Any]:
     return {"n": seen, "t": dict.fromkeys(terms, 1.0), "x": {}}
 
 
+def fresh(refs: list[str]) -> list[str]:
+    return list(refs)  # a new object: as a replaced store value, it is read again
+
+
 def test_a_record_counts_once_and_leaves_with_its_hour() -> None:
     records = {"a": record(0, "waffen", "putin"), "b": record(10, "putin"), "c": record(20, "wetter")}
-    lists: dict[int, list[str]] = {0: ["a", "b", "c"]}
+    values: dict[str, list[str]] = {"x:0": ["a", "b"], "x:0:1": ["c"]}
     idf = StreamIdf(tau_s=3600 * 72)
     for _ in range(3):  # re-reading the same lists (a redelivery, another worker's re-read) changes nothing
-        idf.reconcile(lists, lambda h: (object(), lists[h]), records.get, now=30)
+        idf.reconcile({0: ["x:0", "x:0:1"]}, lambda k: fresh(values[k]), list, records.get, now=30)
     assert len(idf) == 3
     assert idf.idf("putin") < idf.idf("waffen") < idf.idf("unseen")
-    lists[1] = ["d"]
+    values["x:1"] = ["d"]
     records["d"] = record(3600, "waffen")
-    idf.reconcile([1], lambda h: (object(), lists[h]), records.get, now=3600)  # hour 0 expired
+    idf.reconcile({1: ["x:1"]}, values.get, list, records.get, now=3600)  # hour 0 expired
     assert len(idf) == 1
     assert idf.df.get("putin") is None
+
+
+def test_a_reconcile_reads_the_lists_that_changed_not_the_window() -> None:
+    """Lists unchanged since the last call are not decoded, and an hour's full lists are not looked at again:
+    an article costs a few short lists whatever the window holds."""
+    records = {f"r{i}": record(i, f"w{i % 7}") for i in range(1000)}
+    values = {f"x:0:{n}" if n else "x:0": [f"r{i}" for i in range(n * 100, n * 100 + 100)] for n in range(10)}
+    keys = list(values)
+    decoded: list[object] = []
+    read: list[str] = []
+
+    def raw(key: str) -> object:
+        read.append(key)
+        return values[key]
+
+    def decode(value: object) -> list[str]:
+        decoded.append(value)
+        return list(value)  # type: ignore[call-overload]
+
+    idf = StreamIdf(tau_s=3600 * 72)
+    idf.reconcile({0: keys}, raw, decode, records.get, now=1000)
+    assert len(idf) == 1000
+    assert len(decoded) == 10
+    decoded.clear()
+    read.clear()
+    values["x:0:9"] = [*values["x:0:9"], "r0"]  # the last list rewritten (an article appended)
+    idf.reconcile({0: keys}, raw, decode, records.get, now=1000)
+    assert decoded == [values["x:0:9"]]
+    assert len(read) <= 2
+    assert len(idf) == 1000
 
 
 def test_a_centroid_never_counts_an_article_twice() -> None:

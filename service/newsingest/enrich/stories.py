@@ -14,8 +14,10 @@ JSON strings. Keys:
   article's strongest entity keys (``e:p:putin``, ``e:g:524901``...) and its top content terms
   (``t:waffen``): a lookup reads a few dozen small lists, and the stories of the articles found are the
   candidates;
-- ``x:<hour>``: refs of the articles first seen in that hour of ingest time (the expiry schedule);
-- ``m``: the watermark (latest ingest time seen), the sequence counter and the list of live hours.
+- ``x:<hour>``, ``x:<hour>:1``...: refs of the articles first seen in that hour of ingest time (the expiry
+  schedule), ``SCHEDULE_CHUNK`` per list: an article rewrites one short list, not the hour's (O(window));
+- ``m``: the watermark (latest ingest time seen), the sequence counter, the live hours and their number of
+  schedule lists (``xc``; none: one list, as state written before lists were chunked).
 
 The IDF of terms and entity keys is derived from the live article records (:mod:`story_idf`).
 
@@ -40,8 +42,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 import orjson
@@ -68,6 +71,7 @@ __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity
 BLOCKING_TERMS = 8
 BLOCKING_ENTITIES = 12
 REF_CHARS = 16
+SCHEDULE_CHUNK = 256  # refs per expiry-schedule list
 RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
 EXACT_BANDS = 4  # 16-bit bands: hashes within 3 bits share one
 MIN_DUP_TOKENS = 20
@@ -138,7 +142,8 @@ class StoryIndex:
             meta = self._get("m") or {"wm": features.seen, "seq": 0, "hours": []}
             meta["wm"] = max(meta["wm"], features.seen)
             self._expire(meta)
-            self.idf.reconcile(meta["hours"], self._hour_list, self._record, meta["wm"])
+            lists = {hour: self._schedule_keys(meta, hour) for hour in meta["hours"]}
+            self.idf.reconcile(lists, self.store.get, orjson.loads, self._record, meta["wm"])
             decision = self._decide(features)
             label = self._insert(features, decision, meta)
             self._put("m", meta)
@@ -166,7 +171,7 @@ class StoryIndex:
         keys += [f"t:{term}" for term in list(f.terms)[:BLOCKING_TERMS]]
         return keys
 
-    def _candidates(self, f: StoryFeatures) -> list[dict[str, Any]]:
+    def _candidates(self, f: StoryFeatures) -> Iterator[dict[str, Any]]:
         """Records of the articles sharing blocking keys with ``f`` within the window, most hits first."""
         mine = (f.start, f.end)
         hits: Counter[str] = Counter()
@@ -176,15 +181,18 @@ class StoryIndex:
                 if _gap(mine, (start, end)) <= self.window:
                     hits[ref] += 1
                     latest[ref] = seq
-        ranked = sorted(hits, key=lambda r: (-hits[r], -latest[r]))
-        records = [self._record(ref) for ref in ranked]
-        return [r for r in records if r is not None and r["id"] != f.article_id]
+        for ref in sorted(hits, key=lambda r: (-hits[r], -latest[r])):  # decoded as needed: rarely all of them
+            record = self._record(ref)
+            if record is not None and record["id"] != f.article_id:
+                yield record
 
     def _decide(self, f: StoryFeatures) -> StoryDecision:
-        candidates = self._candidates(f)
-        duplicate = self._duplicate(f, candidates[: self.max_candidates])
+        found = self._candidates(f)
+        first = list(islice(found, self.max_candidates))
+        duplicate = self._duplicate(f, first)
         if duplicate is not None:
             return StoryDecision(duplicate["story"], duplicate["id"])
+        candidates = chain(first, found)
         scores: dict[str, float] = {}
         names: dict[str, float] = {}  # entity cosine of the stories naming enough of the article's entities
         words_shared: set[str] = set()  # the stories whose words the article shares
@@ -282,10 +290,15 @@ class StoryIndex:
             entries.append(entry)
             self._put(f"b:{key}", entries[-self.max_per_key :])
         hour = int(f.seen // 3600)
-        bucket = self._get(f"x:{hour}") or []
+        chunks = meta.setdefault("xc", {})
+        last = chunks.get(str(hour), 1) - 1
+        bucket = self._get(_schedule_key(hour, last)) or []
+        if len(bucket) >= SCHEDULE_CHUNK:
+            last, bucket = last + 1, []
         if ref not in bucket:
             bucket.append(ref)
-        self._put(f"x:{hour}", bucket)
+        self._put(_schedule_key(hour, last), bucket)
+        chunks[str(hour)] = last + 1
         if hour not in meta["hours"]:
             meta["hours"] = sorted([*meta["hours"], hour])
         return str(centroid.get("lb") or f.title)
@@ -307,9 +320,11 @@ class StoryIndex:
             if (hour + 1) * 3600 > horizon:
                 live.append(hour)
                 continue
-            for ref in self._get(f"x:{hour}") or []:
-                self._remove(ref, horizon)
-            self._delete(f"x:{hour}")
+            for key in self._schedule_keys(meta, hour):
+                for ref in self._get(key) or []:
+                    self._remove(ref, horizon)
+                self._delete(key)
+            meta.get("xc", {}).pop(str(hour), None)
         meta["hours"] = live
 
     def _remove(self, ref: str, horizon: float) -> None:
@@ -330,9 +345,9 @@ class StoryIndex:
             self._delete(f"s:{_ref(record['story'])}")
         self._delete(f"d:{ref}")
 
-    def _hour_list(self, hour: int) -> tuple[object, list[str]]:
-        value = self.store.get(f"x:{hour}")
-        return value, ([] if value is None else orjson.loads(value))
+    @staticmethod
+    def _schedule_keys(meta: dict[str, Any], hour: int) -> list[str]:
+        return [_schedule_key(hour, n) for n in range(meta.get("xc", {}).get(str(hour), 1))]
 
     def _record(self, ref: str) -> dict[str, Any] | None:
         """An article's record (read-only: records are written once and never changed in place). Decoded
@@ -359,6 +374,10 @@ class StoryIndex:
     def _delete(self, key: str) -> None:
         if key in self.store:
             del self.store[key]
+
+
+def _schedule_key(hour: int, n: int) -> str:
+    return f"x:{hour}" if n == 0 else f"x:{hour}:{n}"
 
 
 def _ref(article_id: str) -> str:

@@ -1,8 +1,8 @@
 """Document frequencies of content terms and entity keys in the recent stream, decayed over time.
 
 The frequencies are not stored separately: every article record in the shared story state (``d:<ref>``)
-already holds its terms and entity keys, and the hour lists (``x:<hour>``) say which records are live. Each
-worker derives the same table from them (a materialised view), which makes it
+already holds its terms and entity keys, and the hour lists (``x:<hour>``, ``x:<hour>:<n>``) say which
+records are live. Each worker derives the same table from them (a materialised view), which makes it
 
 - **shared**: records written by other workers count as soon as the replicated map has applied them;
 - **idempotent**: an article counts once per ref, however often it is enriched or its records are re-read;
@@ -19,7 +19,7 @@ documents every shared word would look common and every other one rare).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 PRIOR_DOCS = 20.0  # the stream's IDF counts fully once it holds many more documents than this
@@ -36,8 +36,10 @@ class StreamIdf:
         self.total = 0.0  # scaled document count
         self.df: dict[str, float] = {}
         self._counted: dict[str, tuple[float, tuple[str, ...]]] = {}  # ref -> (scaled weight, keys)
-        self._by_hour: dict[int, set[str]] = {}
-        self._seen_lists: dict[int, object] = {}  # hour -> identity of the last list value reconciled
+        self._by_hour: dict[int, set[str]] = {}  # hour -> keys of its lists read so far
+        self._by_list: dict[str, set[str]] = {}  # list key -> refs counted from it
+        self._seen_lists: dict[str, object] = {}  # list key -> identity of the last value reconciled
+        self._lists_read: dict[int, int] = {}  # hour -> how many lists it had when last reconciled
         self._memo: dict[str, float] = {}  # IDF by key, valid until the next reconcile
         self._scale = 1.0
         self._log_total = 0.0
@@ -67,37 +69,48 @@ class StreamIdf:
     # --- keeping up with the store --------------------------------------------------------------------
     def reconcile(
         self,
-        hours: Iterable[int],
-        hour_list: Callable[[int], tuple[object, list[str]]],
+        lists: Mapping[int, Sequence[str]],
+        raw: Callable[[str], object | None],
+        decode: Callable[[object], list[str]],
         record: Callable[[str], dict[str, Any] | None],
         now: float,
     ) -> None:
         """Count the records of every live hour not counted yet; forget those of hours no longer live.
 
-        ``hour_list(hour)`` returns the stored value (compared by identity: an unchanged list is skipped)
-        and the refs it holds; ``record(ref)`` the decoded article record."""
+        ``lists`` maps each live hour to the store keys of its lists of refs, in order (an hour's articles are
+        appended to its last list; a full list is never appended to again). ``raw(key)`` returns the stored
+        value, compared by identity (an unchanged list is skipped without decoding it), ``decode(value)`` the
+        refs it holds and ``record(ref)`` the decoded article record. Lists of an hour before its last two that
+        were read once are not read again, so a call costs the lists that changed, not the window."""
         self.now = max(self.now, now)
-        live = set(hours)
-        for hour in [h for h in self._by_hour if h not in live]:
-            for ref in self._by_hour.pop(hour):
-                self._forget(ref)
-            self._seen_lists.pop(hour, None)
-        for hour in live:
-            value, refs = hour_list(hour)
-            if value is not None and self._seen_lists.get(hour) is value:
-                continue
-            self._seen_lists[hour] = value
-            counted = self._by_hour.setdefault(hour, set())
-            for ref in counted - set(refs):  # removed by another worker
-                self._forget(ref)
-                counted.discard(ref)
-            for ref in refs:
-                if ref in self._counted:
+        for hour in [h for h in self._by_hour if h not in lists]:
+            for key in self._by_hour.pop(hour):
+                for ref in self._by_list.pop(key, ()):
+                    self._forget(ref)
+                self._seen_lists.pop(key, None)
+            self._lists_read.pop(hour, None)
+        for hour, keys in lists.items():
+            start = max(0, min(len(keys), self._lists_read.get(hour, 0)) - 2)
+            self._lists_read[hour] = len(keys)
+            hour_keys = self._by_hour.setdefault(hour, set())
+            for key in keys[start:]:
+                value = raw(key)
+                if value is not None and self._seen_lists.get(key) is value:
                     continue
-                found = record(ref)
-                if found is not None:
-                    self._count(ref, found)
-                    counted.add(ref)
+                self._seen_lists[key] = value
+                hour_keys.add(key)
+                refs = [] if value is None else decode(value)
+                counted = self._by_list.setdefault(key, set())
+                for ref in counted - set(refs):  # removed by another worker
+                    self._forget(ref)
+                    counted.discard(ref)
+                for ref in refs:
+                    if ref in self._counted:
+                        continue
+                    found = record(ref)
+                    if found is not None:
+                        self._count(ref, found)
+                        counted.add(ref)
         self._memo.clear()
         self._scale = 1.0 if self.t0 is None else math.exp(-(self.now - self.t0) / self.tau)
         self._log_total = math.log(self.total * self._scale + 1.0)
