@@ -51,7 +51,7 @@ def create_app(
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        producer_compression_type=None if settings.producer_compression == "none" else settings.producer_compression,
+        producer_compression_type=settings.compression_type,
         producer_linger_ms=settings.producer_linger_ms,
         stream_ack_exceptions=False,
         stream_ack_cancelled_tasks=False,

@@ -103,7 +103,7 @@ async def entity_registry(settings: Settings) -> AsyncIterator[EntityRegistry | 
     if not settings.entity_registry:
         yield None
         return
-    compression = None if settings.producer_compression == "none" else settings.producer_compression
+    compression = settings.compression_type
     store = ReplicatedMap(settings.kafka_servers, settings.topic_entities,
                           client_id=f"{settings.app_id}.watchlist.entities", compression=compression)
     await store.start()

@@ -55,6 +55,13 @@ class KafkaSettings(BaseModel):
     indexer_group: str = Field(default="newsingest.indexer", description="consumer group of the indexer")
     producer_linger_ms: int = Field(default=20, ge=0, description="how long producers wait to fill a batch")
     producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = Field(
-        default="gzip", description="compression of produced batches"
+        default="zstd",
+        description="compression of produced batches (zstd: a better ratio than gzip for a fraction of its CPU;"
+        " every current Kafka client reads it)",
     )
+
+    @property
+    def compression_type(self) -> str | None:
+        """``producer_compression`` as the Kafka clients take it (None: uncompressed)."""
+        return None if self.producer_compression == "none" else self.producer_compression
 

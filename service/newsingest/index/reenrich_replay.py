@@ -62,7 +62,7 @@ def enriched_producer(settings: Settings) -> AIOKafkaProducer:
         client_id=f"{settings.app_id}.reenrich",
         enable_idempotence=True,
         acks="all",
-        compression_type=None if settings.producer_compression == "none" else settings.producer_compression,
+        compression_type=settings.compression_type,
         linger_ms=settings.producer_linger_ms,
         max_request_size=max(settings.max_file_bytes * 4, 1_048_576),
     )

@@ -13,7 +13,7 @@ Role = Literal["watcher", "enrich", "indexer", "notifier", "matcher"]
 
 
 def role_producer(settings: Settings, role: Role) -> AIOKafkaProducer:
-    compression = None if settings.producer_compression == "none" else settings.producer_compression
+    compression = settings.compression_type
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_servers,
         client_id=f"{settings.app_id}.{role}",

@@ -48,13 +48,13 @@ class EnrichAgent:
         # (streaming/replicated_map.py; not a Faust GlobalTable, whose recovery can stall after kill -9).
         self.stories = ReplicatedMap(
             settings.kafka_servers, settings.topic_stories, client_id=f"{settings.app_id}.stories",
-            compression=None if settings.producer_compression == "none" else settings.producer_compression,
+            compression=settings.compression_type,
             coalesce_s=0,  # one flush per batch: nothing to coalesce
         )
         # the entity registry (enrich/registry.py): canonical names and aliases every worker shares, same mechanism
         self.entities = ReplicatedMap(
             settings.kafka_servers, settings.topic_entities, client_id=f"{settings.app_id}.entities",
-            compression=None if settings.producer_compression == "none" else settings.producer_compression,
+            compression=settings.compression_type,
             coalesce_s=0,  # one flush per batch: nothing to coalesce
         )
         self.enricher = Enricher(settings, engine=build_engine(settings), story_store=self.stories,

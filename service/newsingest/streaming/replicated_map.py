@@ -46,7 +46,7 @@ class ReplicatedMap(MutableMapping[str, str]):
         topic: str,
         *,
         client_id: str,
-        compression: str | None = "gzip",
+        compression: str | None = "zstd",
         linger_ms: int = 5,
         coalesce_s: float = 0.01,
     ) -> None:
