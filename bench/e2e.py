@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale-files", type=int, default=600, help="files per scale-out run (default 600)")
     parser.add_argument("--steady-seconds", type=float, default=600.0,
                         help="length of the steady-load run at half the full maximum (default 600; 0 skips it)")
+    parser.add_argument("--steady-story-window-hours", type=float, default=None,
+                        help="story window of the steady run's pipeline (default: the service's, 72 h); a short "
+                             "one shows whether memory levels off once the window is full")
+    parser.add_argument("--steady-only", type=float, default=None, metavar="FILES_PER_S",
+                        help="run only the steady-load run, at this rate (files/s), and report it")
     parser.add_argument("--es-bulk-concurrency", type=int, default=2,
                         help="bulk requests in flight in the raw Elasticsearch limit (default 2)")
     parser.add_argument("--ner-levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 2, 4, 8],
@@ -80,7 +85,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
+def measure_steady_only(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, Any]:
+    steady = run_steady(base, corpus(None), args.steady_only, args.steady_seconds, root,
+                        story_window_hours=args.steady_story_window_hours)
+    return {"steady_only": True, "steady": steady}
+
+
 def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, Any]:
+    if args.steady_only is not None:
+        return measure_steady_only(args, base, root)
     files = corpus(args.files)
     pool = corpus(None)
     file_ids, articles = parse_all(files)
@@ -142,7 +155,8 @@ def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, A
         res["scale_out"] = [run_scale(base, scale_files, scale_ids, w, root) for w in (1, 2)]
     if args.steady_seconds > 0:
         rate = max(0.5, 0.5 * res["articles_per_s"])
-        res["steady"] = run_steady(base, pool, rate, args.steady_seconds, root)
+        res["steady"] = run_steady(base, pool, rate, args.steady_seconds, root,
+                                   story_window_hours=args.steady_story_window_hours)
     return res
 
 
@@ -157,8 +171,12 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(res, default=str))
     else:
         record("e2e", res, markdown(res), base, path=args.results)
-    progress(f"done: {res['articles_per_s']} articles/s end to end (full), plumbing "
-             f"{res['plumbing_cpu_ms_per_article']} ms CPU per article (language only)")
+    if args.steady_only is not None:
+        steady = res["steady"]
+        progress(f"done: steady p99 {steady['p99_ms']} ms, pipeline RSS flat: {steady['rss'].get('flat')}")
+    else:
+        progress(f"done: {res['articles_per_s']} articles/s end to end (full), plumbing "
+                 f"{res['plumbing_cpu_ms_per_article']} ms CPU per article (language only)")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,27 @@ def _steps_table(full: dict[str, Any], lang: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _steady_lines(steady: dict[str, Any], rate_is: str) -> list[str]:
+    rss = steady.get("rss", {})
+    lines = [f"| steady {steady['rate_files_per_s']} files/s ({rate_is}) for {steady['seconds']}s, story window "
+             f"{steady.get('story_window_hours')} h: p50/p95/p99 ms | {steady['p50_ms']} / {steady['p95_ms']} / "
+             f"{steady['p99_ms']} (target p99 <= 1500) |",
+             f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |",
+             f"| steady: pipeline RSS slope MB/min, growth MB, flat | {rss.get('slope_mb_per_min')}, "
+             f"{rss.get('growth_mb')}, {rss.get('flat')} |",
+             f"| steady: keys held by the state maps at the end (`newsingest_state_keys`) | "
+             f"{steady.get('state_keys_at_end')} |"]
+    for name, series in steady.get("rss_mb_series", {}).items():
+        points = series[:: max(1, len(series) // 6)] + series[-1:]
+        lines.append(f"| steady: RSS of {name} over time (s: MB) | "
+                     + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in points) + " |")
+    return lines
+
+
 def markdown(res: dict[str, Any]) -> str:
+    if res.get("steady_only"):
+        return "\n".join(["| measurement | value |", "|---|---|",
+                          *_steady_lines(res["steady"], "as given by --steady-only")])
     lang = res.get("language_only", {})
     work_full = res.get("work_full", {})
     work_lang = lang.get("work", {})
@@ -97,19 +117,8 @@ def markdown(res: dict[str, Any]) -> str:
     for scale in res.get("scale_out", []):
         lines.append(f"| scale-out, {scale['workers']} worker(s): articles/s | {scale['articles_per_s']} "
                      f"(CPU share of one core: {scale['cpu_share_of_one_core']}) |")
-    steady = res.get("steady")
-    if steady:
-        rss = steady.get("rss", {})
-        lines += [f"| steady {steady['rate_files_per_s']} files/s (half the full maximum) for {steady['seconds']}s: "
-                  f"p50/p95/p99 ms | {steady['p50_ms']} / {steady['p95_ms']} / {steady['p99_ms']} "
-                  "(target p99 <= 1500) |",
-                  f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |",
-                  f"| steady: pipeline RSS slope MB/min, growth MB, flat | {rss.get('slope_mb_per_min')}, "
-                  f"{rss.get('growth_mb')}, {rss.get('flat')} |"]
-        for name, series in steady.get("rss_mb_series", {}).items():
-            points = series[:: max(1, len(series) // 6)] + series[-1:]
-            lines.append(f"| steady: RSS of {name} over time (s: MB) | "
-                         + ", ".join(f"{t:.0f}: {mb:.0f}" for t, mb in points) + " |")
+    if res.get("steady"):
+        lines += _steady_lines(res["steady"], "half the full maximum")
     lines += _steps_table(res, lang)
     profile = res.get("profile_top") or {}
     if profile:

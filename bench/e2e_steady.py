@@ -13,6 +13,7 @@ from e2e_harness import (
     Files,
     latencies,
     launch,
+    metrics_text,
     namespace,
     visible_ids,
     wait_ready,
@@ -39,10 +40,27 @@ def steady_file(pool: Files, i: int) -> tuple[str, bytes]:
     return f"s{i:06d}-{name}", data
 
 
-def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: Path) -> dict[str, Any]:
-    settings = namespace(base, root / "steady", file_stable_s=0.1, bulk_max_wait_s=0.2)
+def state_keys(text: str | None) -> dict[str, float]:
+    """``newsingest_state_keys`` by topic from a Prometheus text (what the state maps hold in memory)."""
+    found: dict[str, float] = {}
+    for line in (text or "").splitlines():
+        if line.startswith("newsingest_state_keys{"):
+            labels, _, value = line.rpartition(" ")
+            found[labels.split('topic="', 1)[1].split('"', 1)[0]] = float(value)
+    return found
+
+
+def run_steady(
+    base: Settings, pool: Files, rate: float, seconds: float, root: Path, *, story_window_hours: float | None = None
+) -> dict[str, Any]:
+    """``rate`` files/s for ``seconds`` into ``newsingest run``; ``story_window_hours`` overrides the service's
+    story window (a short one shows whether memory levels off once the window is full)."""
+    overrides: dict[str, Any] = {"file_stable_s": 0.1, "bulk_max_wait_s": 0.2}
+    if story_window_hours is not None:
+        overrides["story_window_hours"] = story_window_hours
+    settings = namespace(base, root / "steady", **overrides)
     settings.inbox_dir.mkdir(parents=True)
-    progress(f"steady load: {rate:.1f} files/s for {seconds:.0f}s")
+    progress(f"steady load: {rate:.1f} files/s for {seconds:.0f}s, story window {settings.story_window_hours} h")
     process = launch(PipelineProcess(settings, root / "steady.log"))
     wait_ready(process, ("indexer started", "watching inbox"))
     warm_up(settings)
@@ -87,6 +105,7 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
     expected = {a for ids in file_ids.values() for a in ids}
     rest = watch_until_searchable(settings, expected - seen.keys(), timeout=120, sampler=sampler)
     seen.update(rest)
+    keys = state_keys(metrics_text(settings))
     es.close()
     usage = sampler.stop()
     process.stop()
@@ -95,6 +114,8 @@ def run_steady(base: Settings, pool: Files, rate: float, seconds: float, root: P
     return {
         "rate_files_per_s": round(rate, 2),
         "seconds": seconds,
+        "story_window_hours": settings.story_window_hours,
+        "state_keys_at_end": keys,
         "articles": articles,
         "p50_ms": round(percentile(lat, 50)),
         "p95_ms": round(percentile(lat, 95)),

@@ -43,6 +43,10 @@ INBOX_FILES_IN_FLIGHT = Gauge(
     "newsingest_inbox_files_in_flight", "Multi-article files being produced (with a progress record)",
     registry=REGISTRY,
 )
+STATE_KEYS = Gauge(
+    "newsingest_state_keys", "Keys held in memory by a replicated state map (story state, entity registry), by topic",
+    ["topic"], registry=REGISTRY,
+)
 
 
 def render() -> bytes:

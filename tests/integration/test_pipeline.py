@@ -178,6 +178,9 @@ def test_metrics_count_what_happened(pipeline: PipelineProcess, isolated: Settin
     assert values["newsingest_articles_enriched_total"] == 2.0
     assert values['newsingest_articles_indexed_total{result="ok"}'] == 2.0
     assert f'newsingest_consumer_lag{{group="{isolated.indexer_group}",topic="{isolated.topic_enriched}"}}' in values
+    # two articles in the story state: two records, two centroids, their blocking and schedule lists, the meta
+    assert values[f'newsingest_state_keys{{topic="{isolated.topic_stories}"}}'] >= 5
+    assert f'newsingest_state_keys{{topic="{isolated.topic_entities}"}}' in values
 
 
 def test_watch_and_workers_as_separate_processes(isolated: Settings, tmp_path: Path, samples_dir: Path) -> None:

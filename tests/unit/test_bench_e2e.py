@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from prometheus_client import CollectorRegistry, Counter, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 from newsingest.ingest.formats.base import SourceFile
 from newsingest.ingest.formats.registry import parse_file
@@ -149,3 +149,26 @@ def test_limit_inputs_repeat_the_documents_under_new_ids() -> None:
     messages = e2e_limits._messages([article], 5, "r")
     assert len({key for key, _ in messages}) == 5
     assert all(key.decode() in value.decode() for key, value in messages)
+
+
+def test_state_keys_are_read_by_topic_from_the_metrics() -> None:
+    registry = CollectorRegistry()
+    gauge = Gauge("newsingest_state_keys", "keys", ["topic"], registry=registry)
+    gauge.labels("news.stories").set(1234)
+    gauge.labels("news.entities").set(56)
+    text = generate_latest(registry).decode()
+    assert e2e_steady.state_keys(text) == {"news.stories": 1234.0, "news.entities": 56.0}
+    assert e2e_steady.state_keys(None) == {}
+
+
+def test_a_steady_only_run_reports_its_window_state_and_memory() -> None:
+    args = e2e.parse_args(["--steady-only", "12.5", "--steady-story-window-hours", "0.05"])
+    assert (args.steady_only, args.steady_story_window_hours) == (12.5, 0.05)
+    steady = {"rate_files_per_s": 12.5, "seconds": 600, "story_window_hours": 0.05, "p50_ms": 400, "p95_ms": 900,
+              "p99_ms": 1200, "max_lag": 3, "rss_mb_max": {"pipeline": 300},
+              "rss_mb_series": {"pipeline": [(0.0, 300.0)]}, "state_keys_at_end": {"news.stories": 99.0},
+              "rss": {"slope_mb_per_min": 0.1, "growth_mb": 1.0, "flat": True}}
+    text = e2e_report.markdown({"steady_only": True, "steady": steady})
+    assert "steady 12.5 files/s (as given by --steady-only) for 600s, story window 0.05 h" in text
+    assert "{'news.stories': 99.0}" in text
+    assert "ratio_to_enrich" not in text

@@ -132,7 +132,7 @@ def test_the_expiry_schedule_is_kept_in_short_lists() -> None:
     """A busy hour's schedule is many short lists (no value grows with the hour's articles: each is rewritten
     per article and sent to Kafka), and all of them expire with their hour."""
     store = TableLike()
-    index = StoryIndex(store, window_hours=1)
+    index = StoryIndex(store, window_hours=24)  # expiry buckets of an hour
     rng = random.Random(5)
     busy = [words_article(rng, i / 1000) for i in range(3 * SCHEDULE_CHUNK)]  # one hour, many articles
     for raw in busy:
@@ -141,22 +141,39 @@ def test_the_expiry_schedule_is_kept_in_short_lists() -> None:
     assert len(schedule) == 3
     assert all(len(refs) <= SCHEDULE_CHUNK for refs in schedule.values())
     assert sum(len(refs) for refs in schedule.values()) == len(busy) == len(index)
-    index.assign(story_features(words_article(rng, 3), [], []))  # hours later: the busy hour expired
+    index.assign(story_features(words_article(rng, 30), [], []))  # more than the window later: the hour expired
     assert len(index) == 1
     assert len([key for key in store if key.startswith("x:")]) == 1
+
+
+def test_a_short_window_expires_in_buckets_of_a_24th_of_it() -> None:
+    """The state of a short window stays bounded by the window: articles expire in buckets of window / 24, not
+    of an hour (with a 6-minute window, an hour's articles would otherwise pile up before the first expiry)."""
+    store = TableLike()
+    index = StoryIndex(store, window_hours=0.1)  # 360 s: buckets of 15 s
+    rng = random.Random(8)
+    held = []
+    for second in range(0, 1200, 2):
+        index.assign(story_features(words_article(rng, second / 3600), [], []))
+        held.append(len(index))
+    assert json.loads(store["m"])["bs"] == 15.0
+    assert max(held) <= (360 + 15) // 2 + 1  # one article every 2 s: at most a window and a bucket of them
+    assert held[-1] >= 360 // 2 - 1
+    assert len([key for key in store if key.startswith("x:")]) <= (360 + 15) // 15 + 1
 
 
 def test_state_written_before_the_schedule_was_chunked_still_expires() -> None:
     """A store whose hour lists are single ``x:<hour>`` values and whose ``m`` has no ``xc`` (an older
     release's state in the topic) keeps working: its hour expires whole, new articles are chunked."""
     store = TableLike()
-    index = StoryIndex(store, window_hours=1)
+    older = StoryIndex(store, window_hours=24)  # hourly buckets, as every older release wrote them
     rng = random.Random(6)
     for i in range(10):
-        index.assign(story_features(words_article(rng, i / 100), [], []))
+        older.assign(story_features(words_article(rng, i / 100), [], []))
     meta = json.loads(store["m"])
-    del meta["xc"]
+    del meta["xc"], meta["bs"]
     store["m"] = json.dumps(meta)
+    index = StoryIndex(store, window_hours=1)  # would choose buckets of 150 s for new state; this one stays hourly
     assert [key for key in store if key.startswith("x:")] == [f"x:{int(T0.timestamp() // 3600)}"]
     index.assign(story_features(words_article(rng, 0.5), [], []))
     assert len(index) == 11

@@ -14,10 +14,10 @@ JSON strings. Keys:
   article's strongest entity keys (``e:p:putin``, ``e:g:524901``...) and its top content terms
   (``t:waffen``): a lookup reads a few dozen small lists, and the stories of the articles found are the
   candidates;
-- ``x:<hour>``, ``x:<hour>:1``...: refs of the articles first seen in that hour of ingest time (the expiry
-  schedule), ``SCHEDULE_CHUNK`` per list: an article rewrites one short list, not the hour's (O(window));
-- ``m``: the watermark (latest ingest time seen), the sequence counter, the live hours and their number of
-  schedule lists (``xc``; none: one list, as state written before lists were chunked).
+- ``x:<bucket>``, ``x:<bucket>:1``...: refs of the articles first seen in that bucket of ingest time (the expiry
+  schedule; a bucket is ``bs`` s: an hour, or a 24th of a shorter window), ``SCHEDULE_CHUNK`` refs per list;
+- ``m``: the watermark (latest ingest time seen), the sequence counter, the live buckets (``hours``), their
+  number of schedule lists (``xc``) and ``bs`` (state written before either: one list per bucket of an hour).
 
 The IDF of terms and entity keys is derived from the live article records (:mod:`story_idf`).
 
@@ -73,6 +73,7 @@ BLOCKING_ENTITIES = 12
 REF_CHARS = 16
 SCHEDULE_CHUNK = 256  # refs per expiry-schedule list
 RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
+LEGACY_BUCKET_S = 3600.0  # expiry bucket of state written without "bs" (and the largest one)
 EXACT_BANDS = 4  # 16-bit bands: hashes within 3 bits share one
 MIN_DUP_TOKENS = 20
 
@@ -130,6 +131,7 @@ class StoryIndex:
         self.max_candidates = max_candidates
         self.thresholds = thresholds or Thresholds()
         self.idf = StreamIdf(tau_s=self.window)
+        self.bucket_s = min(LEGACY_BUCKET_S, self.window / 24)  # expiry granularity: a 24th of the window at most
         self._lock = threading.Lock()
         self._decoded: dict[str, tuple[str, dict[str, Any]]] = {}
 
@@ -139,7 +141,7 @@ class StoryIndex:
             known = self._record(_ref(features.article_id))
             if known is not None and known["id"] == features.article_id:  # redelivery
                 return StoryDecision(known["story"], known.get("dup"), self.label(known["story"]) or features.title)
-            meta = self._get("m") or {"wm": features.seen, "seq": 0, "hours": []}
+            meta = self._get("m") or {"wm": features.seen, "seq": 0, "hours": [], "bs": self.bucket_s}
             meta["wm"] = max(meta["wm"], features.seen)
             self._expire(meta)
             lists = {hour: self._schedule_keys(meta, hour) for hour in meta["hours"]}
@@ -156,8 +158,7 @@ class StoryIndex:
 
     def label(self, story_id: str) -> str | None:
         """The story's readable label: the headline of its most central article (None once it has expired)."""
-        centroid = self.story(story_id)
-        return centroid.get("lb") if centroid is not None else None
+        return (self.story(story_id) or {}).get("lb")
 
     def __len__(self) -> int:
         """Articles currently held (iterates the store: for tests and diagnostics)."""
@@ -289,7 +290,7 @@ class StoryIndex:
             entries = [e for e in self._get(f"b:{key}") or [] if e[0] != ref]
             entries.append(entry)
             self._put(f"b:{key}", entries[-self.max_per_key :])
-        hour = int(f.seen // 3600)
+        hour = int(f.seen // meta.get("bs", LEGACY_BUCKET_S))  # "hours" are expiry buckets of meta["bs"] seconds
         chunks = meta.setdefault("xc", {})
         last = chunks.get(str(hour), 1) - 1
         bucket = self._get(_schedule_key(hour, last)) or []
@@ -313,21 +314,21 @@ class StoryIndex:
         relabel(centroid, ref, f.title, mine, theirs, f.title_derived)
 
     def _expire(self, meta: dict[str, Any]) -> None:
-        """Drop every article first seen in an hour that ended more than the window before the watermark."""
-        horizon = meta["wm"] - self.window
+        """Drop every article first seen in a bucket that ended more than the window before the watermark."""
+        horizon, size = meta["wm"] - self.window, meta.get("bs", LEGACY_BUCKET_S)
         live = []
         for hour in meta["hours"]:
-            if (hour + 1) * 3600 > horizon:
+            if (hour + 1) * size > horizon:
                 live.append(hour)
                 continue
             for key in self._schedule_keys(meta, hour):
                 for ref in self._get(key) or []:
-                    self._remove(ref, horizon)
+                    self._remove(ref, horizon, size)
                 self._delete(key)
             meta.get("xc", {}).pop(str(hour), None)
         meta["hours"] = live
 
-    def _remove(self, ref: str, horizon: float) -> None:
+    def _remove(self, ref: str, horizon: float, size: float) -> None:
         record = self._record(ref)
         if record is None:
             return
@@ -341,7 +342,7 @@ class StoryIndex:
             elif len(kept) != len(entries):
                 self._put(f"b:{key}", kept)
         centroid = self.story(record["story"])
-        if centroid is not None and (int(centroid["l"] // 3600) + 1) * 3600 <= horizon:  # its latest one too
+        if centroid is not None and (int(centroid["l"] // size) + 1) * size <= horizon:  # its latest one too
             self._delete(f"s:{_ref(record['story'])}")
         self._delete(f"d:{ref}")
 
@@ -372,8 +373,7 @@ class StoryIndex:
         self.store[key] = orjson.dumps(value).decode()
 
     def _delete(self, key: str) -> None:
-        if key in self.store:
-            del self.store[key]
+        self.store.pop(key, None)
 
 
 def _schedule_key(hour: int, n: int) -> str:

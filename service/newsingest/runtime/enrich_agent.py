@@ -25,7 +25,7 @@ from newsingest.kafka.headers import message_headers
 from newsingest.kafka.producers import role_producer
 from newsingest.kafka.send import Outgoing, deliver_all
 from newsingest.log import get_logger
-from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_BATCH_SECONDS, ENRICH_BATCH_SIZE
+from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_BATCH_SECONDS, ENRICH_BATCH_SIZE, STATE_KEYS
 from newsingest.models import DeadLetter, RawArticle, Stage
 from newsingest.runtime.faults import parse_faults
 from newsingest.runtime.ner_guard import NerRetries
@@ -57,6 +57,8 @@ class EnrichAgent:
             compression=settings.compression_type,
             coalesce_s=0,  # one flush per batch: nothing to coalesce
         )
+        for state in (self.stories, self.entities):
+            STATE_KEYS.labels(state.topic).set_function(state.__len__)
         self.enricher = Enricher(settings, engine=build_engine(settings), story_store=self.stories,
                                  entity_store=self.entities)
         self._producer: AIOKafkaProducer | None = None  # made in the worker's event loop (aiokafka needs one)
