@@ -67,7 +67,7 @@ __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity
            "story_features"]  # fmt: skip
 
 REF_CHARS = 16
-SCHEDULE_CHUNK = 256  # refs per expiry-schedule list
+SCHEDULE_CHUNK = 64  # refs per expiry-schedule list (rewritten per article: ~1.2 KB at most)
 RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
 LEGACY_BUCKET_S = 3600.0  # expiry bucket of state written without "bs" (and the largest one)
 
