@@ -9,17 +9,14 @@ JSON strings. Keys:
   interval, ingest time, sequence number, story id, duplicate_of, SimHash, content terms, title terms, entity
   keys and its blocking keys;
 - ``s:<ref of the story id>``: the story's centroid (see :mod:`~newsingest.enrich.story_centroid`);
-- ``b:<blocking key>``: the most recent ``max_per_key`` articles having that key, as
-  ``[[ref, start, end, seq], ...]``. Blocking keys: 16-bit SimHash bands (``h:<band>:<bits>``), the
-  article's strongest entity keys (``e:p:putin``, ``e:g:524901``...) and its top content terms
-  (``t:waffen``): a lookup reads a few dozen small lists, and the stories of the articles found are the
-  candidates;
+- (no ``b:`` keys any more: the blocking lists that find the candidates are derived from the live records,
+  :mod:`~newsingest.enrich.story_blocks`; ``b:`` values an older release wrote are deleted once);
 - ``x:<bucket>``, ``x:<bucket>:1``...: refs of the articles first seen in that bucket of ingest time (the expiry
   schedule; a bucket is ``bs`` s: an hour, or a 24th of a shorter window), ``SCHEDULE_CHUNK`` refs per list;
 - ``m``: the watermark (latest ingest time seen), the sequence counter, the live buckets (``hours``), their
   number of schedule lists (``xc``) and ``bs`` (state written before either: one list per bucket of an hour).
 
-The IDF of terms and entity keys is derived from the live article records (:mod:`story_idf`).
+The IDF of terms and entity keys and the blocking index are derived from the live article records.
 
 Decision: a near-duplicate of an earlier article joins that article's story. Otherwise the article is compared
 with the centroid of every candidate story whose event interval is within the window: ``score = (w_text *
@@ -50,6 +47,7 @@ from typing import Any
 import orjson
 
 from newsingest.enrich import simhash as sh
+from newsingest.enrich.story_blocks import MIN_DUP_TOKENS, BlockingIndex, blocking_keys
 from newsingest.enrich.story_centroid import (
     Similarity,
     Weighted,
@@ -68,14 +66,10 @@ from newsingest.enrich.terms import cosine
 __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity_keys", "event_interval",
            "story_features"]  # fmt: skip
 
-BLOCKING_TERMS = 8
-BLOCKING_ENTITIES = 12
 REF_CHARS = 16
-SCHEDULE_CHUNK = 256  # refs per expiry-schedule list
+SCHEDULE_CHUNK = 64  # refs per expiry-schedule list (rewritten per article: ~1.2 KB at most)
 RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
 LEGACY_BUCKET_S = 3600.0  # expiry bucket of state written without "bs" (and the largest one)
-EXACT_BANDS = 4  # 16-bit bands: hashes within 3 bits share one
-MIN_DUP_TOKENS = 20
 
 
 @dataclass(frozen=True)
@@ -130,7 +124,9 @@ class StoryIndex:
         self.max_per_key = max_per_key
         self.max_candidates = max_candidates
         self.thresholds = thresholds or Thresholds()
-        self.idf = StreamIdf(tau_s=self.window)
+        self.blocks = BlockingIndex(max_per_key)
+        self.idf = StreamIdf(tau_s=self.window, on_count=self._block, on_forget=self.blocks.remove)
+        self._swept = False  # b: values of an older release deleted from the store
         self.bucket_s = min(LEGACY_BUCKET_S, self.window / 24)  # expiry granularity: a 24th of the window at most
         self._lock = threading.Lock()
         self._decoded: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -141,6 +137,8 @@ class StoryIndex:
             known = self._record(_ref(features.article_id))
             if known is not None and known["id"] == features.article_id:  # redelivery
                 return StoryDecision(known["story"], known.get("dup"), self.label(known["story"]) or features.title)
+            if not self._swept:
+                self._sweep()
             meta = self._get("m") or {"wm": features.seen, "seq": 0, "hours": [], "bs": self.bucket_s}
             meta["wm"] = max(meta["wm"], features.seen)
             self._expire(meta)
@@ -165,20 +163,13 @@ class StoryIndex:
         return sum(1 for key in self.store if key.startswith("d:"))
 
     # --- decision -------------------------------------------------------------------------------------
-    def _blocking_keys(self, f: StoryFeatures) -> list[str]:
-        keys = [f"h:{band}" for band in sh.bands(f.simhash, EXACT_BANDS)] if f.tokens >= MIN_DUP_TOKENS else []
-        specific = sorted((k for k in f.entities if k not in f.generic), key=lambda k: (-f.entities[k], k))
-        keys += [f"e:{key}" for key in specific[:BLOCKING_ENTITIES]]
-        keys += [f"t:{term}" for term in list(f.terms)[:BLOCKING_TERMS]]
-        return keys
-
     def _candidates(self, f: StoryFeatures) -> Iterator[dict[str, Any]]:
         """Records of the articles sharing blocking keys with ``f`` within the window, most hits first."""
         mine = (f.start, f.end)
         hits: Counter[str] = Counter()
         latest: dict[str, int] = {}
-        for key in self._blocking_keys(f):
-            for ref, start, end, seq in self._get(f"b:{key}") or []:
+        for key in blocking_keys(f):
+            for ref, start, end, seq in self.blocks.get(key):
                 if _gap(mine, (start, end)) <= self.window:
                     hits[ref] += 1
                     latest[ref] = seq
@@ -272,7 +263,7 @@ class StoryIndex:
         """Store the article, its story's centroid and its blocking entries; returns the story's label."""
         meta["seq"] += 1
         ref = _ref(f.article_id)
-        keys = self._blocking_keys(f)
+        keys = blocking_keys(f)
         self._put(f"d:{ref}", {
             "id": f.article_id, "s": f.start, "e": f.end, "n": f.seen, "q": meta["seq"],
             "story": decision.story_id, "dup": decision.duplicate_of, "h": f.simhash_hex, "k": f.tokens,
@@ -285,11 +276,7 @@ class StoryIndex:
         elif add_member(centroid, ref, f, self.window):
             self._relabel(centroid, ref, f)
             self._put(f"s:{_ref(decision.story_id)}", centroid)
-        entry = [ref, f.start, f.end, meta["seq"]]
-        for key in keys:
-            entries = [e for e in self._get(f"b:{key}") or [] if e[0] != ref]
-            entries.append(entry)
-            self._put(f"b:{key}", entries[-self.max_per_key :])
+        self.blocks.add(ref, keys, f.start, f.end, meta["seq"])
         hour = int(f.seen // meta.get("bs", LEGACY_BUCKET_S))  # "hours" are expiry buckets of meta["bs"] seconds
         chunks = meta.setdefault("xc", {})
         last = chunks.get(str(hour), 1) - 1
@@ -329,22 +316,24 @@ class StoryIndex:
         meta["hours"] = live
 
     def _remove(self, ref: str, horizon: float, size: float) -> None:
+        self.blocks.remove(ref)
         record = self._record(ref)
         if record is None:
             return
-        for key in record.get("bk", ()):
-            entries = self._get(f"b:{key}")
-            if entries is None:
-                continue
-            kept = [e for e in entries if e[0] != ref]
-            if not kept:
-                self._delete(f"b:{key}")
-            elif len(kept) != len(entries):
-                self._put(f"b:{key}", kept)
         centroid = self.story(record["story"])
         if centroid is not None and (int(centroid["l"] // size) + 1) * size <= horizon:  # its latest one too
             self._delete(f"s:{_ref(record['story'])}")
         self._delete(f"d:{ref}")
+
+    def _block(self, ref: str, record: dict[str, Any]) -> None:
+        """A record counted by the stream IDF (another worker's, or one recovered) joins the blocking index."""
+        self.blocks.add(ref, record.get("bk", ()), record["s"], record["e"], record["q"])
+
+    def _sweep(self) -> None:
+        """Delete the ``b:`` values an older release kept in the store (the index is derived now)."""
+        for key in [key for key in self.store if key.startswith("b:")]:
+            self._delete(key)
+        self._swept = True
 
     @staticmethod
     def _schedule_keys(meta: dict[str, Any], hour: int) -> list[str]:

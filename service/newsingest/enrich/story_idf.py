@@ -1,7 +1,7 @@
 """Document frequencies of content terms and entity keys in the recent stream, decayed over time.
 
 The frequencies are not stored separately: every article record in the shared story state (``d:<ref>``)
-already holds its terms and entity keys, and the hour lists (``x:<hour>``, ``x:<hour>:<n>``) say which
+already holds its terms and entity keys, and the expiry lists (``x:<hour>``, ``x:<hour>:<n>``) say which
 records are live. Each worker derives the same table from them (a materialised view), which makes it
 
 - **shared**: records written by other workers count as soon as the replicated map has applied them;
@@ -29,8 +29,17 @@ REBASE_AT = 30.0  # rebase t0 when the scale exponent exceeds this (exp(30) ~ 1e
 class StreamIdf:
     """Decayed document frequencies of the article records in a story store."""
 
-    def __init__(self, tau_s: float) -> None:
+    def __init__(
+        self,
+        tau_s: float,
+        *,
+        on_count: Callable[[str, dict[str, Any]], None] | None = None,
+        on_forget: Callable[[str], None] | None = None,
+    ) -> None:
+        """``on_count(ref, record)`` and ``on_forget(ref)`` are told of every record counted and forgotten,
+        so other views derived from the live records (the blocking index) follow the same ones."""
         self.tau = tau_s
+        self._on_count, self._on_forget = on_count, on_forget
         self.t0: float | None = None
         self.now = 0.0
         self.total = 0.0  # scaled document count
@@ -129,11 +138,15 @@ class StreamIdf:
             self.df[key] = self.df.get(key, 0.0) + weight
         self.total += weight
         self._counted[ref] = (weight, keys)
+        if self._on_count is not None:
+            self._on_count(ref, record)
 
     def _forget(self, ref: str) -> None:
         found = self._counted.pop(ref, None)
         if found is None:
             return
+        if self._on_forget is not None:
+            self._on_forget(ref)
         weight, keys = found
         for key in keys:
             left = self.df.get(key, 0.0) - weight
