@@ -102,21 +102,31 @@ def warm_up(settings: Settings, timeout: float = 180) -> None:
     raise SystemExit(f"the warm-up article was not searchable within {timeout}s")
 
 
-def visible_ids(
-    es: Any, alias: str, recent_s: float | None = None, known: Collection[str] = ()
-) -> set[str]:
-    """Ids searchable under the alias (only those ingested in the last ``recent_s`` seconds, if given), leaving
-    out ``known`` ones: a poll fetches only what is new, so polling costs the machine little."""
-    query: dict[str, Any] = {"range": {"ingested_at": {"gte": f"now-{int(recent_s)}s"}}} if recent_s else {}
-    bool_query: dict[str, Any] = {"filter": [query] if query else [{"match_all": {}}]}
-    if known:
-        bool_query["must_not"] = [{"ids": {"values": list(known)}}]
+def visible_ids(es: Any, alias: str, recent_s: float) -> set[str]:
+    """Ids searchable under the alias that were ingested in the last ``recent_s`` seconds (a cheap poll while
+    files keep coming; :func:`searchable_among` is the exact check)."""
+    query = {"range": {"ingested_at": {"gte": f"now-{int(recent_s)}s"}}}
     try:
-        resp = es.search(index=alias, query={"bool": bool_query}, size=10000, source=False,
+        resp = es.search(index=alias, query={"bool": {"filter": [query]}}, size=10000, source=False,
                          filter_path=["hits.hits._id"])
     except Exception:
         return set()
     return {hit["_id"] for hit in resp.get("hits", {}).get("hits", [])}
+
+
+def searchable_among(es: Any, alias: str, ids: Collection[str], chunk: int = 1000) -> set[str]:
+    """Which of ``ids`` are searchable under the alias (asked by id, so none is missed however many documents
+    the index holds; a failed request counts as none seen)."""
+    pending, found = list(ids), set()
+    for start in range(0, len(pending), chunk):
+        part = pending[start : start + chunk]
+        try:
+            resp = es.search(index=alias, query={"ids": {"values": part}}, size=len(part), source=False,
+                             filter_path=["hits.hits._id"])
+        except Exception:
+            continue
+        found |= {hit["_id"] for hit in resp.get("hits", {}).get("hits", [])}
+    return found
 
 
 def drop_files(files: Files, inbox: Path, staging: Path) -> dict[str, float]:
@@ -151,7 +161,7 @@ def watch_until_searchable(
     try:
         while len(seen) < len(expected) and time.monotonic() < deadline:
             now = time.monotonic()
-            for doc_id in (visible_ids(es, settings.read_alias, known=seen.keys()) & expected) - seen.keys():
+            for doc_id in searchable_among(es, settings.read_alias, expected - seen.keys()):
                 seen[doc_id] = now
             if sampler:
                 sampler.sample()
@@ -162,7 +172,8 @@ def watch_until_searchable(
     finally:
         es.close()
     if len(seen) < len(expected):
-        progress(f"  WARNING: only {len(seen)}/{len(expected)} documents searchable after {timeout}s")
+        progress(f"  WARNING: only {len(seen)}/{len(expected)} documents searchable after {timeout}s, "
+                 f"e.g. {sorted(expected - seen.keys())[:3]}")
     return seen
 
 

@@ -57,6 +57,12 @@ def _steps_table(full: dict[str, Any], lang: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _trend(rss: dict[str, Any] | None) -> str:
+    if not rss:
+        return "not measured"
+    return f"{rss.get('slope_mb_per_min')} MB/min, {rss.get('growth_mb')} MB, flat {rss.get('flat')}"
+
+
 def _steady_lines(steady: dict[str, Any], rate_is: str) -> list[str]:
     rss = steady.get("rss", {})
     lines = [f"| steady {steady['rate_files_per_s']} files/s ({rate_is}) for {steady['seconds']}s, story window "
@@ -64,7 +70,8 @@ def _steady_lines(steady: dict[str, Any], rate_is: str) -> list[str]:
              f"{steady['p99_ms']} (target p99 <= 1500) |",
              f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |",
              f"| steady: pipeline RSS slope MB/min, growth MB, flat | {rss.get('slope_mb_per_min')}, "
-             f"{rss.get('growth_mb')}, {rss.get('flat')} |",
+             f"{rss.get('growth_mb')}, {rss.get('flat')} (second half: "
+             f"{_trend(steady.get('rss_second_half'))}) |",
              f"| steady: keys held by the state maps at the end (`newsingest_state_keys`) | "
              f"{steady.get('state_keys_at_end')} |"]
     for name, series in steady.get("rss_mb_series", {}).items():

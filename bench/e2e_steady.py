@@ -103,6 +103,7 @@ def run_steady(
                 lag.append((round(now - start, 1), current))
             sampler.sample()
     expected = {a for ids in file_ids.values() for a in ids}
+    # asked by id: what the polls of the last 30 s missed (counted as searchable when found here: late, not lost)
     rest = watch_until_searchable(settings, expected - seen.keys(), timeout=120, sampler=sampler)
     seen.update(rest)
     keys = state_keys(metrics_text(settings))
@@ -117,6 +118,7 @@ def run_steady(
         "story_window_hours": settings.story_window_hours,
         "state_keys_at_end": keys,
         "articles": articles,
+        "found_after_the_run": len(rest),
         "p50_ms": round(percentile(lat, 50)),
         "p95_ms": round(percentile(lat, 95)),
         "p99_ms": round(percentile(lat, 99)),
@@ -125,6 +127,8 @@ def run_steady(
         "pipeline_cpu_ms_per_article": round(usage["cpu_s"]["pipeline"] * 1000 / articles, 2) if articles else None,
         "rss_mb_max": usage["rss_mb_max"],
         "rss": rss_trend(usage["rss_mb_series"].get("pipeline", [])),
+        # the second half alone: with a story window shorter than the run, whether memory levelled off
+        "rss_second_half": rss_trend(usage["rss_mb_series"].get("pipeline", []), skip_share=0.5),
         "rss_mb_series": usage["rss_mb_series"],
         "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
     }

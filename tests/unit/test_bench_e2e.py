@@ -167,8 +167,10 @@ def test_a_steady_only_run_reports_its_window_state_and_memory() -> None:
     steady = {"rate_files_per_s": 12.5, "seconds": 600, "story_window_hours": 0.05, "p50_ms": 400, "p95_ms": 900,
               "p99_ms": 1200, "max_lag": 3, "rss_mb_max": {"pipeline": 300},
               "rss_mb_series": {"pipeline": [(0.0, 300.0)]}, "state_keys_at_end": {"news.stories": 99.0},
-              "rss": {"slope_mb_per_min": 0.1, "growth_mb": 1.0, "flat": True}}
+              "rss": {"slope_mb_per_min": 0.1, "growth_mb": 1.0, "flat": True},
+              "rss_second_half": {"slope_mb_per_min": 0.0, "growth_mb": 0.2, "flat": True}}
     text = e2e_report.markdown({"steady_only": True, "steady": steady})
+    assert "(second half: 0.0 MB/min, 0.2 MB, flat True)" in text
     assert "steady 12.5 files/s (as given by --steady-only) for 600s, story window 0.05 h" in text
     assert "{'news.stories': 99.0}" in text
     assert "ratio_to_enrich" not in text
