@@ -21,9 +21,9 @@ log = get_logger(__name__)
 class RuleStore:
     def __init__(self, settings: Settings, *, role: str = "alerts") -> None:
         self.settings = settings
-        compression = settings.compression_type
         self.map = ReplicatedMap(settings.kafka_servers, settings.topic_alert_rules,
-                                 client_id=f"{settings.app_id}.{role}.alert-rules", compression=compression)
+                                 client_id=f"{settings.app_id}.{role}.alert-rules",
+                                 compression=settings.compression_type)
         self._parsed: dict[str, tuple[str, AlertRule | None]] = {}
 
     async def start(self) -> None:

@@ -103,9 +103,8 @@ async def entity_registry(settings: Settings) -> AsyncIterator[EntityRegistry | 
     if not settings.entity_registry:
         yield None
         return
-    compression = settings.compression_type
     store = ReplicatedMap(settings.kafka_servers, settings.topic_entities,
-                          client_id=f"{settings.app_id}.watchlist.entities", compression=compression)
+                          client_id=f"{settings.app_id}.watchlist.entities", compression=settings.compression_type)
     await store.start()
     try:
         yield EntityRegistry(store, settings)

@@ -144,8 +144,9 @@ class StoryIndex:
             self._expire(meta)
             lists = {hour: self._schedule_keys(meta, hour) for hour in meta["hours"]}
             self.idf.reconcile(lists, self.store.get, orjson.loads, self._record, meta["wm"])
-            decision = self._decide(features)
-            label = self._insert(features, decision, meta)
+            keys = blocking_keys(features)
+            decision = self._decide(features, keys)
+            label = self._insert(features, decision, meta, keys)
             self._put("m", meta)
             return StoryDecision(decision.story_id, decision.duplicate_of, label or None)
 
@@ -163,12 +164,12 @@ class StoryIndex:
         return sum(1 for key in self.store if key.startswith("d:"))
 
     # --- decision -------------------------------------------------------------------------------------
-    def _candidates(self, f: StoryFeatures) -> Iterator[dict[str, Any]]:
+    def _candidates(self, f: StoryFeatures, keys: list[str]) -> Iterator[dict[str, Any]]:
         """Records of the articles sharing blocking keys with ``f`` within the window, most hits first."""
         mine = (f.start, f.end)
         hits: Counter[str] = Counter()
         latest: dict[str, int] = {}
-        for key in blocking_keys(f):
+        for key in keys:
             for ref, start, end, seq in self.blocks.get(key):
                 if _gap(mine, (start, end)) <= self.window:
                     hits[ref] += 1
@@ -178,8 +179,8 @@ class StoryIndex:
             if record is not None and record["id"] != f.article_id:
                 yield record
 
-    def _decide(self, f: StoryFeatures) -> StoryDecision:
-        found = self._candidates(f)
+    def _decide(self, f: StoryFeatures, keys: list[str]) -> StoryDecision:
+        found = self._candidates(f, keys)
         first = list(islice(found, self.max_candidates))
         duplicate = self._duplicate(f, first)
         if duplicate is not None:
@@ -259,11 +260,10 @@ class StoryIndex:
         return min(found, key=lambda r: r["q"]) if found else None
 
     # --- state ----------------------------------------------------------------------------------------
-    def _insert(self, f: StoryFeatures, decision: StoryDecision, meta: dict[str, Any]) -> str:
+    def _insert(self, f: StoryFeatures, decision: StoryDecision, meta: dict[str, Any], keys: list[str]) -> str:
         """Store the article, its story's centroid and its blocking entries; returns the story's label."""
         meta["seq"] += 1
         ref = _ref(f.article_id)
-        keys = blocking_keys(f)
         self._put(f"d:{ref}", {
             "id": f.article_id, "s": f.start, "e": f.end, "n": f.seen, "q": meta["seq"],
             "story": decision.story_id, "dup": decision.duplicate_of, "h": f.simhash_hex, "k": f.tokens,

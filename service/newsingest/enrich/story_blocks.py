@@ -34,12 +34,12 @@ Entry = tuple[str, float | None, float, int]
 
 
 def blocking_keys(f: StoryFeatures) -> list[str]:
-    """The article's blocking keys (interned: every list and every article holding a key share one string)."""
+    """The article's blocking keys (the index interns those it keeps)."""
     keys = [f"h:{band}" for band in sh.bands(f.simhash, EXACT_BANDS)] if f.tokens >= MIN_DUP_TOKENS else []
     specific = sorted((k for k in f.entities if k not in f.generic), key=lambda k: (-f.entities[k], k))
     keys += [f"e:{key}" for key in specific[:BLOCKING_ENTITIES]]
     keys += [f"t:{term}" for term in list(f.terms)[:BLOCKING_TERMS]]
-    return [sys.intern(key) for key in keys]
+    return keys
 
 
 class BlockingIndex:
@@ -68,7 +68,7 @@ class BlockingIndex:
         """Add an article under its keys (again: nothing changes, so a record counted twice is harmless)."""
         if ref in self._keys:
             return
-        keys = tuple(sys.intern(key) for key in keys)
+        keys = tuple(sys.intern(key) for key in keys)  # every list and every article holding a key share one string
         self._keys[ref] = keys
         entry = (ref, start, end, seq)
         for key in keys:

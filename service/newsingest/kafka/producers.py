@@ -13,13 +13,12 @@ Role = Literal["watcher", "enrich", "indexer", "notifier", "matcher"]
 
 
 def role_producer(settings: Settings, role: Role) -> AIOKafkaProducer:
-    compression = settings.compression_type
     return AIOKafkaProducer(
         bootstrap_servers=settings.kafka_servers,
         client_id=f"{settings.app_id}.{role}",
         enable_idempotence=True,
         acks="all",
-        compression_type=compression,
+        compression_type=settings.compression_type,
         linger_ms=settings.producer_linger_ms,
         max_request_size=max(settings.max_file_bytes * 2, 1_048_576),
         request_timeout_ms=30000,
