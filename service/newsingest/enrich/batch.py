@@ -1,10 +1,11 @@
 """Enrichment of a batch of articles (the enrich agent's unit of work).
 
 Language detection runs for the whole batch at once (in a worker thread when the batch is long, so the event loop
-stays free), the NER requests of all articles run concurrently (at most ``enrich_max_in_flight`` articles at a
-time, each article's requests wrapped by the caller's ``guard``: retries, time limit), and places, entities and
-stories are then done one article after the other in batch order, so story grouping sees the articles in their
-arrival order as with one article at a time. A failure of one article is that article's result, never the batch's.
+stays free), then the NER requests of all articles start (at most ``enrich_max_in_flight`` articles at a time, each
+article's requests wrapped by the caller's ``guard``: retries, time limit), and places, entities and stories are
+done one article after the other in batch order as each article's mentions arrive: the CPU steps of one article
+overlap the NER server's work on the next ones, and story grouping sees the articles in their arrival order as with
+one article at a time. A failure of one article is that article's result, never the batch's.
 """
 
 from __future__ import annotations
@@ -31,19 +32,28 @@ OFFLOAD_BATCH_CHARS = 6000
 async def enrich_batch(enricher: Enricher, raws: Sequence[RawArticle], guard: NerGuard | None
                        ) -> list[EnrichedArticle | BaseException]:
     languages = await _languages(enricher, raws)
-    mentions = await _recognise_all(enricher, raws, languages, guard)
+    recognitions = _start_recognition(enricher, raws, languages, guard)
     results: list[EnrichedArticle | BaseException] = []
-    for raw, language, found in zip(raws, languages, mentions, strict=True):
-        if isinstance(language, BaseException):
-            results.append(language)
-        elif isinstance(found, BaseException):
-            results.append(found)
-        else:
+    try:
+        for raw, language, recognition in zip(raws, languages, recognitions, strict=True):
+            if isinstance(language, BaseException):
+                results.append(language)
+                continue
+            ner_language, pending = recognition
             try:
-                results.append(await enricher._finish(raw, language, found[0], found[1]))
+                # Article i is finished while the NER server works on the articles after it: the CPU steps of
+                # one article overlap the NER requests of the next ones, in batch (= arrival) order.
+                found = await pending if pending is not None else ([], [])
+                results.append(await enricher._finish(raw, language, ner_language, found))
+            except asyncio.CancelledError:
+                raise
             except Exception as exc:  # this article's problem: it becomes a dead letter
                 results.append(exc)
             await asyncio.sleep(0)  # the event loop (heartbeats, the indexer, the watcher) runs between articles
+    finally:
+        for _, pending in recognitions:
+            if pending is not None and not pending.done():
+                pending.cancel()
     return results
 
 
@@ -62,14 +72,13 @@ async def _languages(enricher: Enricher, raws: Sequence[RawArticle]) -> list[Lan
     return detect_all()
 
 
-async def _recognise_all(
+def _start_recognition(
     enricher: Enricher, raws: Sequence[RawArticle], languages: Sequence[LanguageResult | BaseException],
     guard: NerGuard | None,
-) -> list[tuple[str, Mentions] | BaseException]:
-    """Per article (``ner_language``, mentions) or its error; only articles NER supports cost a task."""
+) -> list[tuple[str, asyncio.Task[Mentions] | None]]:
+    """Per article its ``ner_language`` and the task of its NER requests (started now, at most
+    ``enrich_max_in_flight`` articles at a time); no task where the language failed or NER does not support it."""
     slots = asyncio.Semaphore(enricher.settings.enrich_max_in_flight)
-    found: list[tuple[str, Mentions] | BaseException] = []
-    pending: dict[int, asyncio.Task[Mentions]] = {}
 
     async def recognise(raw: RawArticle, ner_language: str) -> Mentions:
         def call() -> Awaitable[Mentions]:
@@ -78,22 +87,12 @@ async def _recognise_all(
         async with slots:
             return await (guard(raw, call) if guard is not None else call())
 
-    for index, (raw, language) in enumerate(zip(raws, languages, strict=True)):
+    started: list[tuple[str, asyncio.Task[Mentions] | None]] = []
+    for raw, language in zip(raws, languages, strict=True):
         if isinstance(language, BaseException):
-            found.append(language)
+            started.append(("und", None))
             continue
         ner_language = enricher._ner_language(raw, language)
-        found.append((ner_language, ([], [])))
-        if enricher.engine.supports(ner_language):
-            pending[index] = asyncio.ensure_future(recognise(raw, ner_language))
-    if pending:
-        try:
-            await asyncio.wait(pending.values())
-        except asyncio.CancelledError:
-            for task in pending.values():
-                task.cancel()
-            raise
-        for index, task in pending.items():
-            error = task.exception()
-            found[index] = error if error is not None else (found[index][0], task.result())  # type: ignore[index]
-    return found
+        supported = enricher.engine.supports(ner_language)
+        started.append((ner_language, asyncio.ensure_future(recognise(raw, ner_language)) if supported else None))
+    return started

@@ -133,7 +133,8 @@ class Enricher:
                            ) -> list[EnrichedArticle | BaseException]:
         """A batch, result ``i`` for ``raws[i]`` (the article, or the error that makes it a poison message):
         language for the whole batch, NER requests for all articles concurrently (``guard`` wraps each article's
-        requests: retries, time limit), then places and stories one article after the other in batch order."""
+        requests: retries, time limit), and places and stories one article after the other in batch order, each as
+        soon as its mentions are in (overlapping the NER of the articles after it)."""
         return await enrich_batch(self, raws, guard)
 
     async def _finish(self, raw: RawArticle, language: LanguageResult, ner_language: str,
