@@ -7,6 +7,8 @@ import statistics
 
 import ftfy
 
+from newsingest.ingest.formats.ftfy_gate import needs_ftfy
+
 _FTFY = ftfy.TextFixerConfig(
     unescape_html="auto",
     remove_terminal_escapes=True,
@@ -35,6 +37,8 @@ def repair_text(text: str) -> str:
     """Mojibake repair ("GesprÃ¤che" -> "Gespräche"), NFC, no control characters; quotes stay as written."""
     if not text or (text.isascii() and not _ASCII_NEEDS_FTFY.search(text)):
         return text  # nothing ftfy would change: no mojibake, entity, escape, CR or control character
+    if not needs_ftfy(text):
+        return text  # nothing ftfy would change (checked much faster than ftfy checks it: ftfy_gate.py)
     return ftfy.fix_text(text, _FTFY)
 
 
