@@ -15,11 +15,12 @@ On the local stack (started if needed), each measurement in a namespace of its o
   --limit-docs);
 - ratios: ratio_to_enrich (full pipeline / full work alone), language_only.ratio_to_work,
   language_only.ratio_to_es_bulk, plumbing_cpu_ms_per_article (language-only pipeline CPU per article minus
-  the language-only work's);
+  the language-only work's; also split by the pipeline's own step counters into its work steps and the rest);
 - scale-out: ``newsingest watch`` + 1 vs 2 ``newsingest worker`` processes, with the CPU share of every process;
 - steady load: half of the measured full maximum for --steady-seconds: latency percentiles, consumer lag,
   RSS of each process over time and its slope (flat or not);
-- profile (--profile): py-spy on the pipeline process during one more full e2e run; top costs.
+- profile (--profile): py-spy on the pipeline process during one more full and one more language-only e2e run;
+  top costs and the share of samples in parsing and enrichment.
 e2e runs and limits are repeated --repeat times and the medians reported (every run's value beside them).
 Prints one JSON line and appends a section to docs/benchmarks.md (--results) with the command.
 """
@@ -41,6 +42,7 @@ from e2e_limits import es_bulk_limit, kafka_limit
 from e2e_pipeline import run_e2e, run_scale
 from e2e_report import difference, markdown, median_of, median_run, ratio
 from e2e_steady import run_steady
+from e2e_steps import split_work_and_plumbing
 from e2e_work import ner_limit, work_limit
 
 from newsingest.config import Settings
@@ -74,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ner-sweep-docs", type=int, default=1000,
                         help="articles per concurrency in the NER sweep (first repetition only; default 1000)")
     parser.add_argument("--profile", action="store_true",
-                        help="py-spy the pipeline during one more full e2e run (not counted in the results)")
+                        help="py-spy the pipeline during one more full and one more language-only e2e run "
+                        "(not counted in the results)")
     parser.add_argument("--no-record", action="store_true", help="only print the JSON line; append nothing")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help=f"the markdown file the section is appended to (default {RESULTS})")
@@ -147,6 +150,14 @@ def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, A
         lang["ratio_to_es_bulk"] = ratio(lang["articles_per_s"], res["es_bulk_per_s"])
         lang["plumbing_cpu_ms_per_article"] = difference(lang.get("pipeline_cpu_ms_per_article"),
                                                          work_lang["work_cpu_ms_per_article"])
+        lang.update(split_work_and_plumbing(lang.get("pipeline_cpu_ms_per_article"),
+                                            lang.get("step_cpu_ms_per_article") or {},
+                                            work_lang["work_cpu_ms_per_article"]))
+        if args.profile:
+            progress("profile: one more language-only e2e run under py-spy (not counted)")
+            profiled = run_e2e(base, files, file_ids, full=False, root=root / "profiled", profile=True)
+            lang["profile_top"] = profiled["profile_top"]
+            lang["profiled_run_articles_per_s"] = profiled["articles_per_s"]
         res["plumbing_cpu_ms_per_article"] = lang["plumbing_cpu_ms_per_article"]
         res["language_only"] = lang
     if not args.no_scale:

@@ -85,18 +85,22 @@ def run_e2e(
     return result
 
 
-def summarise_profile(path: Path, top: int = 8) -> dict[str, list[dict[str, Any]]]:
+WORK_FRAMES = ("newsingest/enrich/", "newsingest/ingest/formats/")  # parsing and enrichment: the work alone's code
+
+
+def summarise_profile(path: Path, top: int = 8) -> dict[str, Any]:
     """From py-spy's collapsed stacks: where the pipeline process spends its samples.
 
     ``self``: the innermost frame of each sample, grouped by function (what burns the CPU);
     ``newsingest``: the innermost newsingest function on each sample's stack (which of our steps pays for it),
-    leaving out the process's entry points.
+    leaving out the process's entry points; ``work_share``: the share of samples with the work (parsing,
+    enrichment) anywhere on the stack, the rest being the plumbing around it.
     """
     if not path.exists():
         return {}
     own: collections.Counter[str] = collections.Counter()
     ours: collections.Counter[str] = collections.Counter()
-    total = 0
+    total = work = 0
     entry_points = ("cli/__init__.py", "__main__", "<module>")
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -106,14 +110,18 @@ def summarise_profile(path: Path, top: int = 8) -> dict[str, list[dict[str, Any]
         total += n
         frames = stack.split(";")
         own[_frame_name(frames[-1])] += n
+        if any(part in f for f in frames for part in WORK_FRAMES):
+            work += n
         mine = [f for f in frames if "newsingest" in f and not any(e in f for e in entry_points)]
         ours[_frame_name(mine[-1]) if mine else "(outside newsingest: event loop, libraries)"] += n
     if not total:
         return {}
-    return {
+    summary: dict[str, Any] = {
         kind: [{"frame": f, "share": round(c / total, 3)} for f, c in counter.most_common(top)]
         for kind, counter in (("self", own), ("newsingest", ours))
     }
+    summary["work_share"] = round(work / total, 3)
+    return summary
 
 
 def _frame_name(frame: str) -> str:

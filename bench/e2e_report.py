@@ -120,19 +120,35 @@ def markdown(res: dict[str, Any]) -> str:
         lines += [f"| `language_only.ratio_to_work` (target >= 0.8) | {lang.get('ratio_to_work')} |",
                   f"| `language_only.ratio_to_es_bulk` | {lang.get('ratio_to_es_bulk')} |",
                   f"| `plumbing_cpu_ms_per_article` (language only; target <= 2) | "
-                  f"{res.get('plumbing_cpu_ms_per_article')} |"]
+                  f"{res.get('plumbing_cpu_ms_per_article')} |",
+                  f"| language only, by the pipeline's own step counters: work steps / everything else, CPU ms per "
+                  f"article (the work's cost in the pipeline / alone) | {lang.get('work_steps_cpu_ms_per_article')} / "
+                  f"{lang.get('plumbing_outside_work_cpu_ms_per_article')} ({lang.get('work_cost_in_pipeline')}x) |"]
+        lang_profile = lang.get("profile_top") or {}
+        if "work_share" in lang_profile:
+            share = 1 - lang_profile["work_share"]
+            cpu = lang.get("pipeline_cpu_ms_per_article")
+            lines.append(f"| language only, by the profile: share of samples outside parsing and enrichment (x CPU "
+                         f"per article) | {share:.1%} ({round(share * cpu, 2) if cpu else None} ms) |")
     for scale in res.get("scale_out", []):
         lines.append(f"| scale-out, {scale['workers']} worker(s): articles/s | {scale['articles_per_s']} "
                      f"(CPU share of one core: {scale['cpu_share_of_one_core']}) |")
     if res.get("steady"):
         lines += _steady_lines(res["steady"], "half the full maximum")
     lines += _steps_table(res, lang)
-    profile = res.get("profile_top") or {}
-    if profile:
-        lines += ["", "Profile of the pipeline process during an extra full e2e run under py-spy "
-                  f"({res.get('profiled_run_articles_per_s')} articles/s while sampled; share of samples):", "",
-                  "Innermost newsingest step on the stack:", ""]
-        lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("newsingest", [])]
-        lines += ["", "Innermost frame (self time):", ""]
-        lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("self", [])]
+    for mode, part in (("full", res), ("language-only", lang)):
+        lines += _profile_lines(mode, part.get("profile_top") or {}, part.get("profiled_run_articles_per_s"))
     return "\n".join(lines)
+
+
+def _profile_lines(mode: str, profile: dict[str, Any], rate: float | None) -> list[str]:
+    if not profile:
+        return []
+    lines = ["", f"Profile of the pipeline process during an extra {mode} e2e run under py-spy ({rate} articles/s "
+             "while sampled; share of samples):", "", "Innermost newsingest step on the stack:", ""]
+    lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("newsingest", [])]
+    lines += ["", "Innermost frame (self time):", ""]
+    lines += [f"- {p['share']:.1%} `{p['frame']}`" for p in profile.get("self", [])]
+    if "work_share" in profile:
+        lines += ["", f"Samples with parsing or enrichment on the stack: {profile['work_share']:.1%}."]
+    return lines

@@ -59,3 +59,25 @@ def step_ms_per_article(
     counted = [v for v in table.values() if v is not None]
     table["total"] = round(sum(counted), 3) if counted else None
     return table
+
+WORK_STEPS = ("parse", "language", "ner_client", "places", "stories")
+"""The steps that are the work (what "the work alone" runs without Kafka or Elasticsearch); the others move it."""
+
+
+def split_work_and_plumbing(pipeline_cpu_ms: float | None, steps: dict[str, float | None],
+                            work_alone_cpu_ms: float | None) -> dict[str, float | None]:
+    """The pipeline's CPU per article split by its own step counters: ``work_steps_cpu_ms_per_article`` (the work
+    as it ran inside the pipeline process), ``plumbing_outside_work_cpu_ms_per_article`` (everything else: Kafka
+    and Elasticsearch clients, the event loop, the watcher's file handling), and ``work_cost_in_pipeline`` (the
+    same work's CPU in the pipeline over its CPU alone: above 1 when the work itself runs slower beside Kafka and
+    Elasticsearch on the same cores, which the issue's plumbing figure counts as plumbing)."""
+    counted = [steps.get(s) for s in WORK_STEPS]
+    if pipeline_cpu_ms is None or any(v is None for v in counted):
+        return {"work_steps_cpu_ms_per_article": None, "plumbing_outside_work_cpu_ms_per_article": None,
+                "work_cost_in_pipeline": None}
+    work = round(sum(v for v in counted if v is not None), 3)
+    return {
+        "work_steps_cpu_ms_per_article": work,
+        "plumbing_outside_work_cpu_ms_per_article": round(pipeline_cpu_ms - work, 2),
+        "work_cost_in_pipeline": round(work / work_alone_cpu_ms, 2) if work_alone_cpu_ms else None,
+    }

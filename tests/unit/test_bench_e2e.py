@@ -174,3 +174,30 @@ def test_a_steady_only_run_reports_its_window_state_and_memory() -> None:
     assert "steady 12.5 files/s (as given by --steady-only) for 600s, story window 0.05 h" in text
     assert "{'news.stories': 99.0}" in text
     assert "ratio_to_enrich" not in text
+
+
+def test_pipeline_cpu_splits_into_the_work_steps_and_the_rest() -> None:
+    steps = {"parse": 2.0, "produce": 0.1, "language": 1.0, "ner_client": 0.0, "places": 1.5, "stories": 3.5,
+             "index": 0.2}
+    split = e2e_steps.split_work_and_plumbing(10.0, steps, work_alone_cpu_ms=6.0)
+    assert split == {"work_steps_cpu_ms_per_article": 8.0, "plumbing_outside_work_cpu_ms_per_article": 2.0,
+                     "work_cost_in_pipeline": 1.33}
+    unknown = e2e_steps.split_work_and_plumbing(10.0, {"parse": None}, work_alone_cpu_ms=6.0)
+    assert set(unknown.values()) == {None}
+
+
+def test_profile_counts_the_samples_with_the_work_on_the_stack(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import e2e_pipeline
+
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        "main (cli/__init__.py:1);run (asyncio/base_events.py:9);analyse (newsingest/enrich/places.py:3) 6\n"
+        "main (cli/__init__.py:1);select (selectors.py:5) 3\n"
+        "main (cli/__init__.py:1);_parse (newsingest/ingest/watcher.py:2);parse_file "
+        "(newsingest/ingest/formats/registry.py:7) 1\n"
+    )
+    summary = e2e_pipeline.summarise_profile(raw)
+    assert summary["work_share"] == 0.7
+    assert summary["self"][0] == {"frame": "analyse (places.py)", "share": 0.6}
+    markdown = "\n".join(e2e_report._profile_lines("language-only", summary, 90.0))
+    assert "Samples with parsing or enrichment on the stack: 70.0%." in markdown
