@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from common import ProcessSampler, copies, progress, stack_pids
@@ -19,6 +20,8 @@ from common import ProcessSampler, copies, progress, stack_pids
 from newsingest.config import Settings
 from newsingest.enrich.ner.factory import build_engine
 from newsingest.enrich.pipeline import Enricher
+from newsingest.enrich.registry import EntityRegistry
+from newsingest.enrich.stories import StoryIndex
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.models import RawArticle
@@ -35,6 +38,27 @@ def _build_enricher(settings: Settings) -> Enricher:
     if "story_store" in parameters:
         kwargs["story_store"] = {}
     return Enricher(settings, **kwargs)
+
+
+def _rounds(files: Files, n: int) -> Iterator[list[tuple[str, bytes]]]:
+    """``copies(files, n)`` cut into rounds of the corpus: the files themselves, then each round of copies."""
+    remaining = copies(files, n)
+    while chunk := list(islice(remaining, len(files))):
+        yield chunk
+
+
+def _new_stream(enricher: Enricher, settings: Settings) -> None:
+    """Empty story state and entity registry, as in a pipeline that starts on a new stream.
+
+    A copy repeats its original's text (under a new id, one line added), so with the state kept across rounds
+    every copy is a near-duplicate of an article already held and takes the story step's cheap duplicate path:
+    1.3 ms instead of 3.2 ms per article (bench 2026-12-06), which made the work alone cheaper than the same
+    articles in the e2e run (1,976 distinct ones, state growing from empty) and counted the difference as
+    plumbing. Each round now starts from an empty state, as the e2e run does."""
+    if hasattr(enricher, "stories"):
+        enricher.stories = StoryIndex({}, window_hours=settings.story_window_hours)
+    if hasattr(enricher, "registry"):
+        enricher.registry = EntityRegistry({}, settings)
 
 
 def _batch_size(enricher: Enricher, settings: Settings) -> int | None:
@@ -141,10 +165,12 @@ def work_limit(base: Settings, files: Files, n: int, *, full: bool) -> dict[str,
         sampler = ProcessSampler(stack_pids(base.stack_dir), interval=5.0)
         sampler.start()
         cpu0, start = time.process_time(), time.monotonic()
-        if batch:
-            await _batched(enricher, copies(files, n), batch, run)
-        else:
-            await _one_by_one(enricher, copies(files, n), max(1, settings.ner_concurrency), run)
+        for round_files in _rounds(files, n):
+            _new_stream(enricher, settings)
+            if batch:
+                await _batched(enricher, round_files, batch, run)
+            else:
+                await _one_by_one(enricher, round_files, max(1, settings.ner_concurrency), run)
         elapsed, cpu = time.monotonic() - start, time.process_time() - cpu0
         usage = sampler.stop()
         await enricher.aclose()

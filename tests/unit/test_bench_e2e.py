@@ -201,3 +201,23 @@ def test_profile_counts_the_samples_with_the_work_on_the_stack(tmp_path) -> None
     assert summary["self"][0] == {"frame": "analyse (places.py)", "share": 0.6}
     markdown = "\n".join(e2e_report._profile_lines("language-only", summary, 90.0))
     assert "Samples with parsing or enrichment on the stack: 70.0%." in markdown
+
+
+def test_the_work_alone_runs_each_round_of_copies_on_a_new_stream() -> None:
+    """Copies repeat their originals' text: with the story state kept, every copy would be a near-duplicate."""
+    import e2e_work
+
+    files = [("a.txt", b"A"), ("b.txt", b"B"), ("c.txt", b"C")]
+    rounds = list(e2e_work._rounds(files, 7))
+    assert [len(r) for r in rounds] == [3, 3, 1]
+    assert rounds[1][0][0] == "c001-a.txt"
+
+    class Holder:
+        stories: object = "old"
+        registry: object = "old"
+
+    holder = Holder()
+    e2e_work._new_stream(holder, e2e.Settings())  # type: ignore[arg-type]
+    assert isinstance(holder.stories, e2e_work.StoryIndex)
+    assert len(holder.stories) == 0
+    assert isinstance(holder.registry, e2e_work.EntityRegistry)

@@ -69,3 +69,18 @@ def test_a_centroid_never_counts_an_article_twice() -> None:
     assert not add_member(centroid, "bbbb", g, tau_s=3600)
     assert centroid == snapshot
     assert centroid["n"] == 2
+
+
+def test_weighing_a_vector_gives_each_key_its_idf_exactly() -> None:
+    """``weigh`` writes the IDF arithmetic out for speed; it must stay the same floats as ``idf``."""
+    idf = StreamIdf(tau_s=3600.0)
+    records = {f"r{i}": {"n": 1000.0 + 60 * i, "t": [f"w{i % 7}", f"w{i % 3}", "common"], "x": [f"p:{i % 5}"]}
+               for i in range(40)}
+    idf.reconcile({0: ["x:0"]}, lambda key: "v", lambda _: list(records), records.get, now=4000.0)
+    vector = {"common": 0.5, "w1": 1.25, "w6": 2.0, "never-seen": 0.75}
+    weighed = idf.weigh(vector)
+    fresh = StreamIdf(tau_s=3600.0)
+    fresh.reconcile({0: ["x:0"]}, lambda key: "v", lambda _: list(records), records.get, now=4000.0)
+    assert weighed == {k: w * fresh.idf(k) for k, w in vector.items()}
+    assert idf.weigh({"1": 1.0, "4": 3.0}, "e:p:") == {"1": fresh.idf("e:p:1"), "4": 3.0 * fresh.idf("e:p:4")}
+    assert len({round(v, 9) for v in weighed.values()}) == 4  # the keys really weigh differently

@@ -66,13 +66,21 @@ class StreamIdf:
         return found
 
     def weigh(self, vector: Mapping[str, float], prefix: str = "") -> dict[str, float]:
-        """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key)."""
-        memo, idf = self._memo, self.idf
+        """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key).
+
+        The story step's hottest loop (every candidate story's centroid is weighed for every article): the
+        arithmetic of :meth:`idf` is written out here, the same operations in the same order, so the results are
+        the same floats without a method call per key."""
+        memo, df_get, log = self._memo, self.df.get, math.log
+        confidence, log_total, scale = self._confidence, self._log_total, self._scale
         weighted = {}
         for k, w in vector.items():
             key = prefix + k if prefix else k
             found = memo.get(key)
-            weighted[k] = w * (found if found is not None else idf(key))
+            if found is None:
+                found = 1.0 + confidence * (log_total - log(df_get(key, 0.0) * scale + 1.0))
+                memo[key] = found
+            weighted[k] = w * found
         return weighted
 
     # --- keeping up with the store --------------------------------------------------------------------
