@@ -94,6 +94,15 @@ def measure_steady_only(args: argparse.Namespace, base: Settings, root: Path) ->
     return {"steady_only": True, "steady": steady}
 
 
+def _profiled(base: Settings, files: list[tuple[str, bytes]], file_ids: dict[str, list[str]], *, full: bool,
+              root: Path) -> dict[str, Any]:
+    """One more e2e run under py-spy, of its own: sampling slows the process down, so it is not one of the
+    measured runs."""
+    progress(f"profile: one more {'full' if full else 'language-only'} e2e run under py-spy (not counted)")
+    profiled = run_e2e(base, files, file_ids, full=full, root=root / "profiled", profile=True)
+    return {"profile_top": profiled["profile_top"], "profiled_run_articles_per_s": profiled["articles_per_s"]}
+
+
 def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, Any]:
     if args.steady_only is not None:
         return measure_steady_only(args, base, root)
@@ -123,11 +132,8 @@ def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, A
     full = median_run(full_runs)
     full.pop("settings")
     full.pop("mode")
-    if args.profile:  # a run of its own: sampling slows the process down, so it is not one of the measured
-        progress("profile: one more full e2e run under py-spy (not counted)")
-        profiled = run_e2e(base, files, file_ids, full=True, root=root / "profiled", profile=True)
-        full["profile_top"] = profiled["profile_top"]
-        full["profiled_run_articles_per_s"] = profiled["articles_per_s"]
+    if args.profile:
+        full.update(_profiled(base, files, file_ids, full=True, root=root))
     res.update(full)
     res.update(median_of(es_runs, "es_bulk_per_s"))
     res.update(median_of(kafka_runs, "kafka_per_s"))
@@ -154,10 +160,7 @@ def measure(args: argparse.Namespace, base: Settings, root: Path) -> dict[str, A
                                             lang.get("step_cpu_ms_per_article") or {},
                                             work_lang["work_cpu_ms_per_article"]))
         if args.profile:
-            progress("profile: one more language-only e2e run under py-spy (not counted)")
-            profiled = run_e2e(base, files, file_ids, full=False, root=root / "profiled", profile=True)
-            lang["profile_top"] = profiled["profile_top"]
-            lang["profiled_run_articles_per_s"] = profiled["articles_per_s"]
+            lang.update(_profiled(base, files, file_ids, full=False, root=root))
         res["plumbing_cpu_ms_per_article"] = lang["plumbing_cpu_ms_per_article"]
         res["language_only"] = lang
     if not args.no_scale:

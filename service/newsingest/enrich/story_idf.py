@@ -59,18 +59,13 @@ class StreamIdf:
 
     # --- reading --------------------------------------------------------------------------------------
     def idf(self, key: str) -> float:
-        found = self._memo.get(key)
-        if found is None:
-            found = 1.0 + self._confidence * (self._log_total - math.log(self.df.get(key, 0.0) * self._scale + 1.0))
-            self._memo[key] = found
-        return found
+        return self.weigh({key: 1.0})[key]
 
     def weigh(self, vector: Mapping[str, float], prefix: str = "") -> dict[str, float]:
         """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key).
 
-        The story step's hottest loop (every candidate story's centroid is weighed for every article): the
-        arithmetic of :meth:`idf` is written out here, the same operations in the same order, so the results are
-        the same floats without a method call per key."""
+        The one place of the IDF formula (:meth:`idf` asks it for one key), inline in the story step's hottest
+        loop: every candidate story's centroid is weighed for every article."""
         memo, df_get, log = self._memo, self.df.get, math.log
         confidence, log_total, scale = self._confidence, self._log_total, self._scale
         weighted = {}

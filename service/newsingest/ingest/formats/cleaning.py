@@ -26,7 +26,6 @@ _FTFY = ftfy.TextFixerConfig(
     normalization="NFC",
     explain=False,
 )
-_ASCII_NEEDS_FTFY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f&]")
 _INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
@@ -35,9 +34,7 @@ _SENTENCE_END = re.compile(r"[.!?:…\"“”»«’)]$")
 
 def repair_text(text: str) -> str:
     """Mojibake repair ("GesprÃ¤che" -> "Gespräche"), NFC, no control characters; quotes stay as written."""
-    if not text or (text.isascii() and not _ASCII_NEEDS_FTFY.search(text)):
-        return text  # nothing ftfy would change: no mojibake, entity, escape, CR or control character
-    if not needs_ftfy(text):
+    if not text or not needs_ftfy(text):
         return text  # nothing ftfy would change (checked much faster than ftfy checks it: ftfy_gate.py)
     return ftfy.fix_text(text, _FTFY)
 
