@@ -27,7 +27,7 @@ run: stack-up
 
 test: stack-up browser kcat node-tools
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -ra
+	$(BIN)/pytest -q -ra --durations=30
 
 test-unit: install
 	$(BIN)/pytest -q -ra tests/unit

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from newsingest.config import Settings
 from newsingest.kafka.topics import ensure_topics
 from newsingest.streaming.replicated_map import ReplicatedMap
+from newsingest.streaming.spilling_map import SpillingMap
 
 
 def _map(settings: Settings) -> ReplicatedMap:
@@ -94,5 +95,39 @@ def test_flush_waits_for_every_earlier_write(isolated: Settings) -> None:
                 await reader.stop()
         finally:
             await writer.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_local_copy_on_disk_recovers_and_follows_like_the_dict(isolated: Settings) -> None:
+    """The story state's local copy keeps its bulky keys on disk (SpillingMap): recovery, deletes and another
+    instance's writes reach it as they reach a dict."""
+
+    def spilling(settings: Settings) -> ReplicatedMap:
+        return ReplicatedMap(settings.kafka_servers, settings.topic_stories, client_id="test", linger_ms=0,
+                             local=SpillingMap(("d:",)))
+
+    async def scenario() -> None:
+        await ensure_topics(isolated)
+        writer = spilling(isolated)
+        await writer.start()
+        for number in range(300):
+            writer[f"d:{number}"] = f"record {number}"
+        writer["m"] = "meta"
+        del writer["d:5"]
+        await writer.stop()
+
+        reader, other = spilling(isolated), _map(isolated)
+        await asyncio.gather(reader.start(), other.start())
+        try:
+            expected = {f"d:{n}": f"record {n}" for n in range(300) if n != 5} | {"m": "meta"}
+            assert dict(reader) == expected
+            assert reader.get("d:5") is None
+            other["d:new"] = "from the other instance"
+            del other["d:7"]
+            await other.flush()
+            await _eventually(lambda: reader.get("d:new") == "from the other instance" and "d:7" not in reader)
+        finally:
+            await asyncio.gather(reader.stop(), other.stop())
 
     asyncio.run(scenario())

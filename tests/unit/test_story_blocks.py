@@ -82,3 +82,40 @@ def test_articles_another_worker_stored_are_candidates() -> None:
     decision = second.assign(story_features(copy, [], []))
     assert decision.duplicate_of == original.article_id
     assert decision.story_id == original.article_id
+
+
+def test_decisions_are_the_same_with_the_bulky_keys_on_disk() -> None:
+    """The service keeps records and centroids in a SpillingMap; the decisions must not notice."""
+    from newsingest.enrich.stories import SPILL_PREFIXES
+    from newsingest.streaming.spilling_map import SpillingMap
+
+    rng = random.Random(5)
+    stream = [words(rng, i * 7) for i in range(150)]
+    stream += [article(raw.title, raw.body + " Aktualisiert.",
+                       received_at=raw.provenance.received_at + timedelta(minutes=3))
+               for raw in stream[::10]]  # near-duplicates
+    in_memory, on_disk = StoryIndex({}, window_hours=2), StoryIndex(SpillingMap(SPILL_PREFIXES), window_hours=2)
+    decisions = [(in_memory.assign(story_features(raw, [], [])), on_disk.assign(story_features(raw, [], [])))
+                 for raw in stream]
+    assert all(a == b for a, b in decisions)
+    assert any(a.duplicate_of for a, _ in decisions)
+    assert len({a.story_id for a, _ in decisions}) < len(decisions)
+    assert on_disk.blocks.lists() == in_memory.blocks.lists()
+    assert len(on_disk) == len(in_memory) < len(stream)  # the window expired some
+
+
+def test_a_worker_forgets_records_another_worker_expired() -> None:
+    shared = TableLike()
+    first, second = StoryIndex(shared, window_hours=1), StoryIndex(shared, window_hours=1)
+    rng = random.Random(6)
+    early = words(rng, 0)
+    first.assign(story_features(early, [], []))
+    second.assign(story_features(words(rng, 1), [], []))  # reads (and caches) the first article's record
+    first.assign(story_features(words(rng, 200), [], []))  # 3 h later: the early article expires
+    assert f"d:{early.article_id[:16]}" not in shared
+    again = second.assign(story_features(words(rng, 201), [], []))
+    assert early.article_id[:16] not in second._decoded
+    assert early.article_id[:16] not in second.blocks
+    assert again.story_id != early.article_id
+    redelivered = second.assign(story_features(early, [], []))  # beyond the window: a new article again
+    assert redelivered.duplicate_of is None

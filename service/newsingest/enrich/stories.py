@@ -16,7 +16,10 @@ JSON strings. Keys:
 - ``m``: the watermark (latest ingest time seen), the sequence counter, the live buckets (``hours``), their
   number of schedule lists (``xc``) and ``bs`` (state written before either: one list per bucket of an hour).
 
-The IDF of terms and entity keys and the blocking index are derived from the live article records.
+The IDF of terms and entity keys and the blocking index are derived from the live article records; the parts
+of them that grow with the articles of the window are kept in private temporary SQLite databases, and a
+service store keeps the ``SPILL_PREFIXES`` keys on disk too (``streaming/spilling_map.py``), so a worker's
+memory does not grow with the window.
 
 Decision: a near-duplicate of an earlier article joins that article's story. Otherwise the article is compared
 with the centroid of every candidate story whose event interval is within the window: ``score = (w_text *
@@ -38,7 +41,6 @@ Time: an article's event time is an interval: ``published_at`` widened to its st
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -48,6 +50,7 @@ import orjson
 
 from newsingest.enrich import simhash as sh
 from newsingest.enrich.story_blocks import MIN_DUP_TOKENS, BlockingIndex, blocking_keys
+from newsingest.enrich.story_blocks import SCHEMA as BLOCKS_SCHEMA
 from newsingest.enrich.story_centroid import (
     Similarity,
     Weighted,
@@ -59,16 +62,18 @@ from newsingest.enrich.story_centroid import (
     weigh_record,
 )
 from newsingest.enrich.story_features import StoryFeatures, entity_keys, event_interval, story_features
-from newsingest.enrich.story_idf import StreamIdf
+from newsingest.enrich.story_idf import LEDGER, StreamIdf
 from newsingest.enrich.story_model import MergeModel, pair_features
 from newsingest.enrich.terms import cosine
+from newsingest.streaming.local_db import LocalDatabase
 
 __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity_keys", "event_interval",
            "story_features"]  # fmt: skip
 
 REF_CHARS = 16
 SCHEDULE_CHUNK = 64  # refs per expiry-schedule list (rewritten per article: ~1.2 KB at most)
-RECORD_CACHE = 4096  # decoded article records kept (~8 KB each): the recent ones, most often candidates
+RECORD_CACHE = 2048  # decoded article records kept (~10 KB each), least recently used dropped first
+SPILL_PREFIXES = ("d:", "s:")  # keys of the store with one value per article or story: bulky, read now and then
 LEGACY_BUCKET_S = 3600.0  # expiry bucket of state written without "bs" (and the largest one)
 
 
@@ -124,17 +129,18 @@ class StoryIndex:
         self.max_per_key = max_per_key
         self.max_candidates = max_candidates
         self.thresholds = thresholds or Thresholds()
-        self.blocks = BlockingIndex(max_per_key)
-        self.idf = StreamIdf(tau_s=self.window, on_count=self._block, on_forget=self.blocks.remove)
+        self._scratch = LocalDatabase((*BLOCKS_SCHEMA, *LEDGER))  # the derived views' rows, off the heap
+        self.blocks = BlockingIndex(max_per_key, db=self._scratch)
+        self.idf = StreamIdf(tau_s=self.window, on_count=self._block, on_forget=self._unindex, db=self._scratch)
         self._swept = False  # b: values of an older release deleted from the store
         self.bucket_s = min(LEGACY_BUCKET_S, self.window / 24)  # expiry granularity: a 24th of the window at most
         self._lock = threading.Lock()
-        self._decoded: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._decoded: dict[str, dict[str, Any]] = {}  # ref -> decoded record, least recently used first
 
     # --- public ---------------------------------------------------------------------------------------
     def assign(self, features: StoryFeatures) -> StoryDecision:
-        with self._lock:
-            known = self._record(_ref(features.article_id))
+        with self._lock, self._scratch.transaction():
+            known = self._get(f"d:{_ref(features.article_id)}")  # the store itself: the cache may hold expired ones
             if known is not None and known["id"] == features.article_id:  # redelivery
                 return StoryDecision(known["story"], known.get("dup"), self.label(known["story"]) or features.title)
             if not self._swept:
@@ -166,15 +172,7 @@ class StoryIndex:
     # --- decision -------------------------------------------------------------------------------------
     def _candidates(self, f: StoryFeatures, keys: list[str]) -> Iterator[dict[str, Any]]:
         """Records of the articles sharing blocking keys with ``f`` within the window, most hits first."""
-        mine = (f.start, f.end)
-        hits: Counter[str] = Counter()
-        latest: dict[str, int] = {}
-        for key in keys:
-            for ref, start, end, seq in self.blocks.get(key):
-                if _gap(mine, (start, end)) <= self.window:
-                    hits[ref] += 1
-                    latest[ref] = seq
-        for ref in sorted(hits, key=lambda r: (-hits[r], -latest[r])):  # decoded as needed: rarely all of them
+        for ref in self.blocks.candidates(keys, f.start, f.end, self.window):  # decoded as needed: rarely all
             record = self._record(ref)
             if record is not None and record["id"] != f.article_id:
                 yield record
@@ -316,7 +314,7 @@ class StoryIndex:
         meta["hours"] = live
 
     def _remove(self, ref: str, horizon: float, size: float) -> None:
-        self.blocks.remove(ref)
+        self._unindex(ref)
         record = self._record(ref)
         if record is None:
             return
@@ -324,6 +322,11 @@ class StoryIndex:
         if centroid is not None and (int(centroid["l"] // size) + 1) * size <= horizon:  # its latest one too
             self._delete(f"s:{_ref(record['story'])}")
         self._delete(f"d:{ref}")
+
+    def _unindex(self, ref: str) -> None:
+        """A record leaves the derived views (expired here, or removed by another worker)."""
+        self.blocks.remove(ref)
+        self._decoded.pop(ref, None)
 
     def _block(self, ref: str, record: dict[str, Any]) -> None:
         """A record counted by the stream IDF (another worker's, or one recovered) joins the blocking index."""
@@ -340,18 +343,21 @@ class StoryIndex:
         return [_schedule_key(hour, n) for n in range(meta.get("xc", {}).get(str(hour), 1))]
 
     def _record(self, ref: str) -> dict[str, Any] | None:
-        """An article's record (read-only: records are written once and never changed in place). Decoded
-        records are cached by the identity of the stored string, so a replaced value is decoded afresh."""
+        """An article's record (read-only). Records are written once and never changed in place, so a decoded
+        record is served from the cache (most recently used kept) until the record leaves the views
+        (:meth:`_unindex`: expired here or forgotten after another worker removed it): most candidates are
+        recent articles, and reading and decoding them again cost more than the rest of their comparison."""
+        cached = self._decoded.pop(ref, None)
+        if cached is not None:
+            self._decoded[ref] = cached  # the most recently used now
+            return cached
         value = self.store.get(f"d:{ref}")
         if value is None:
             return None
-        cached = self._decoded.get(ref)
-        if cached is not None and cached[0] is value:
-            return cached[1]
         record: dict[str, Any] = orjson.loads(value)
         if len(self._decoded) >= RECORD_CACHE:
-            self._decoded.clear()
-        self._decoded[ref] = (value, record)
+            del self._decoded[next(iter(self._decoded))]
+        self._decoded[ref] = record
         return record
 
     def _get(self, key: str) -> Any:

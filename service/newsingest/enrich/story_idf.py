@@ -7,7 +7,10 @@ records are live. Each worker derives the same table from them (a materialised v
 - **shared**: records written by other workers count as soon as the replicated map has applied them;
 - **idempotent**: an article counts once per ref, however often it is enriched or its records are re-read;
 - **bounded by the window**: a record leaves the table when its hour leaves the state;
-- **crash-safe**: after ``kill -9`` it is rebuilt from the recovered records; nothing extra is written.
+- **crash-safe**: after ``kill -9`` it is rebuilt from the recovered records; nothing extra is written;
+- **off the heap** where it grows with the articles: the ledger of counted records (weight and keys, to
+  forget them again) is a private temporary SQLite database (:mod:`~newsingest.streaming.local_db`); the
+  frequencies themselves grow with the window's vocabulary only.
 
 Decay: an article seen at ingest time ``t`` weighs ``exp(-(now - t) / tau)``. Weights are kept scaled by
 ``exp((t - t0) / tau)`` so adding and removing stay O(1) per key; ``t0`` is moved forward now and then.
@@ -22,6 +25,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import orjson
+
+from newsingest.streaming.local_db import LocalDatabase
+
 PRIOR_DOCS = 20.0  # the stream's IDF counts fully once it holds many more documents than this
 REBASE_AT = 30.0  # rebase t0 when the scale exponent exceeds this (exp(30) ~ 1e13: far from overflow)
 
@@ -35,19 +42,22 @@ class StreamIdf:
         *,
         on_count: Callable[[str, dict[str, Any]], None] | None = None,
         on_forget: Callable[[str], None] | None = None,
+        db: LocalDatabase | None = None,
     ) -> None:
         """``on_count(ref, record)`` and ``on_forget(ref)`` are told of every record counted and forgotten,
-        so other views derived from the live records (the blocking index) follow the same ones."""
+        so other views derived from the live records (the blocking index) follow the same ones. ``db``: a scratch
+        database holding :data:`LEDGER` (a database of its own by default)."""
         self.tau = tau_s
         self._on_count, self._on_forget = on_count, on_forget
         self.t0: float | None = None
         self.now = 0.0
         self.total = 0.0  # scaled document count
-        self.df: dict[str, float] = {}
-        self._counted: dict[str, tuple[float, tuple[str, ...]]] = {}  # ref -> (scaled weight, keys)
+        self.df: dict[str, float] = {}  # bounded by the vocabulary of the window, not by its articles
+        # ref -> (scaled weight, keys) of every record counted: one row per article of the window, so on disk
+        self._ledger = LocalDatabase(LEDGER) if db is None else db
         self._by_hour: dict[int, set[str]] = {}  # hour -> keys of its lists read so far
-        self._by_list: dict[str, set[str]] = {}  # list key -> refs counted from it
-        self._seen_lists: dict[str, object] = {}  # list key -> identity of the last value reconciled
+        self._seen_lists: dict[str, object] = {}  # list key -> the value last reconciled
+        self._pending: dict[str, set[str]] = {}  # list key -> refs listed before their record arrived
         self._lists_read: dict[int, int] = {}  # hour -> how many lists it had when last reconciled
         self._memo: dict[str, float] = {}  # IDF by key, valid until the next reconcile
         self._scale = 1.0
@@ -55,7 +65,9 @@ class StreamIdf:
         self._confidence = 0.0
 
     def __len__(self) -> int:
-        return len(self._counted)
+        """Records counted."""
+        row = self._ledger.one("SELECT count(*) FROM counted")
+        return int(row[0]) if row else 0
 
     # --- reading --------------------------------------------------------------------------------------
     def idf(self, key: str) -> float:
@@ -91,15 +103,17 @@ class StreamIdf:
 
         ``lists`` maps each live hour to the store keys of its lists of refs, in order (an hour's articles are
         appended to its last list; a full list is never appended to again). ``raw(key)`` returns the stored
-        value, compared by identity (an unchanged list is skipped without decoding it), ``decode(value)`` the
-        refs it holds and ``record(ref)`` the decoded article record. Lists of an hour before its last two that
-        were read once are not read again, so a call costs the lists that changed, not the window."""
+        value, compared with the value last reconciled (an unchanged list is skipped without decoding it; a
+        changed one is diffed against it), ``decode(value)`` the refs it holds and ``record(ref)`` the decoded
+        article record. Lists of an hour before its last two that were read once are not read again, so a call
+        costs the lists that changed, not the window."""
         self.now = max(self.now, now)
         for hour in [h for h in self._by_hour if h not in lists]:
             for key in self._by_hour.pop(hour):
-                for ref in self._by_list.pop(key, ()):
+                old = self._seen_lists.pop(key, None)
+                for ref in () if old is None else decode(old):
                     self._forget(ref)
-                self._seen_lists.pop(key, None)
+                self._pending.pop(key, None)
             self._lists_read.pop(hour, None)
         for hour, keys in lists.items():
             start = max(0, min(len(keys), self._lists_read.get(hour, 0)) - 2)
@@ -107,26 +121,47 @@ class StreamIdf:
             hour_keys = self._by_hour.setdefault(hour, set())
             for key in keys[start:]:
                 value = raw(key)
-                if value is not None and self._seen_lists.get(key) is value:
+                old = self._seen_lists.get(key)
+                if value is not None and old is not None and (old is value or old == value):
                     continue
-                self._seen_lists[key] = value
                 hour_keys.add(key)
-                refs = [] if value is None else decode(value)
-                counted = self._by_list.setdefault(key, set())
-                for ref in counted - set(refs):  # removed by another worker
-                    self._forget(ref)
-                    counted.discard(ref)
-                for ref in refs:
-                    if ref in self._counted:
-                        continue
-                    found = record(ref)
-                    if found is not None:
-                        self._count(ref, found)
-                        counted.add(ref)
+                self._update_list(key, old, value, decode, record)
         self._memo.clear()
         self._scale = 1.0 if self.t0 is None else math.exp(-(self.now - self.t0) / self.tau)
         self._log_total = math.log(self.total * self._scale + 1.0)
         self._confidence = self.total * self._scale / (self.total * self._scale + PRIOR_DOCS)
+
+    def _update_list(
+        self,
+        key: str,
+        old: object | None,
+        value: object | None,
+        decode: Callable[[object], list[str]],
+        record: Callable[[str], dict[str, Any] | None],
+    ) -> None:
+        """Count the refs a list gained (and those whose record had not arrived yet); forget those it lost."""
+        refs = [] if value is None else decode(value)
+        before = [] if old is None else decode(old)
+        if value is None:
+            self._seen_lists.pop(key, None)
+        else:
+            self._seen_lists[key] = value
+        listed = set(refs)
+        for ref in before:
+            if ref not in listed:  # removed by another worker
+                self._forget(ref)
+        waiting = self._pending.pop(key, set())
+        known = set(before) - waiting
+        for ref in refs:
+            if ref in known:
+                continue
+            found = record(ref)
+            if found is None:
+                waiting.add(ref)
+            else:
+                self._count(ref, found)
+        if waiting & listed:
+            self._pending[key] = waiting & listed
 
     def _count(self, ref: str, record: dict[str, Any]) -> None:
         seen = float(record["n"])
@@ -137,20 +172,23 @@ class StreamIdf:
         assert self.t0 is not None
         weight = math.exp((seen - self.t0) / self.tau)
         keys = (*record["t"], *(f"e:{k}" for k in record["x"]))
+        if not self._ledger.run("INSERT OR IGNORE INTO counted (ref, weight, keys) VALUES (?, ?, ?)",
+                                (ref, weight, orjson.dumps(keys))):
+            return  # counted already (listed twice)
         for key in keys:
             self.df[key] = self.df.get(key, 0.0) + weight
         self.total += weight
-        self._counted[ref] = (weight, keys)
         if self._on_count is not None:
             self._on_count(ref, record)
 
     def _forget(self, ref: str) -> None:
-        found = self._counted.pop(ref, None)
+        found = self._ledger.one("SELECT weight, keys FROM counted WHERE ref = ?", (ref,))
         if found is None:
             return
+        self._ledger.run("DELETE FROM counted WHERE ref = ?", (ref,))
         if self._on_forget is not None:
             self._on_forget(ref)
-        weight, keys = found
+        weight, keys = found[0], orjson.loads(found[1])
         for key in keys:
             left = self.df.get(key, 0.0) - weight
             if left <= weight * 1e-9:
@@ -163,6 +201,9 @@ class StreamIdf:
         assert self.t0 is not None
         factor = math.exp(-(t0 - self.t0) / self.tau)
         self.df = {k: v * factor for k, v in self.df.items() if v * factor > 1e-12}
-        self._counted = {r: (w * factor, keys) for r, (w, keys) in self._counted.items()}
+        self._ledger.run("UPDATE counted SET weight = weight * ?", (factor,))
         self.total *= factor
         self.t0 = t0
+
+
+LEDGER = ("CREATE TABLE counted (ref TEXT PRIMARY KEY, weight REAL NOT NULL, keys BLOB NOT NULL) WITHOUT ROWID",)

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from newsingest.config import Settings
 from newsingest.cputime import add_cpu, install_task_timing, thread_time, timed_coroutine
 from newsingest.enrich.pipeline import Enricher
+from newsingest.enrich.stories import SPILL_PREFIXES
 from newsingest.kafka.dlq import DeadLetterSink, dead_letter
 from newsingest.kafka.headers import message_headers
 from newsingest.kafka.producers import role_producer
@@ -32,6 +33,7 @@ from newsingest.runtime.ner_guard import NerRetries
 from newsingest.runtime.supervisor import Supervisor
 from newsingest.runtime.tail import inject_into_tail, tail_task
 from newsingest.streaming.replicated_map import ReplicatedMap
+from newsingest.streaming.spilling_map import SpillingMap
 
 log = get_logger(__name__)
 
@@ -46,10 +48,13 @@ class EnrichAgent:
         self.settings, self.supervisor = settings, supervisor
         # Same-story state: a map every worker sees, kept in a compacted topic and recovered from it at start
         # (streaming/replicated_map.py; not a Faust GlobalTable, whose recovery can stall after kill -9).
+        # Its article records and centroids (one per article or story of the window) are kept on disk, in a private
+        # temporary SQLite file (streaming/spilling_map.py): memory does not grow with the window.
         self.stories = ReplicatedMap(
             settings.kafka_servers, settings.topic_stories, client_id=f"{settings.app_id}.stories",
             compression=settings.compression_type,
             coalesce_s=0,  # one flush per batch: nothing to coalesce
+            local=SpillingMap(SPILL_PREFIXES),
         )
         # the entity registry (enrich/registry.py): canonical names and aliases every worker shares, same mechanism
         self.entities = ReplicatedMap(

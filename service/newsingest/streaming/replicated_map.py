@@ -6,7 +6,8 @@ consumed again (faust-streaming #283, #212 and others). This map has no rebalanc
 
 - **start**: read the topic from its beginning up to the end offsets taken at start (every partition, no
   consumer group), applying each record (a tombstone deletes); progress is logged on long recoveries;
-- **writes** (``m[k] = v``, ``del m[k]``) change the local dict at once and mark the key dirty;
+- **writes** (``m[k] = v``, ``del m[k]``) change the local copy at once (a dict, or a map that keeps its bulky
+  keys on disk) and mark the key dirty;
   :meth:`flush` sends the current value of every dirty key (coalesced: a key written ten times between two
   flushes is sent once) and returns when the broker acknowledged them; the caller flushes before it
   acknowledges the input that caused the writes, so a restart never sees less state than was acted upon;
@@ -49,10 +50,13 @@ class ReplicatedMap(MutableMapping[str, str]):
         compression: str | None = "zstd",
         linger_ms: int = 5,
         coalesce_s: float = 0.01,
+        local: MutableMapping[str, str] | None = None,
     ) -> None:
+        """``local``: where the local copy is kept (a dict unless given; a large map passes a
+        :class:`~newsingest.streaming.spilling_map.SpillingMap` so its bulk is not on the heap)."""
         self.topic = topic
         self.writer_id = uuid.uuid4().hex
-        self._data: dict[str, str] = {}
+        self._data: MutableMapping[str, str] = {} if local is None else local
         self._dirty: set[str] = set()
         self._bootstrap = bootstrap_servers
         self._client_id = client_id
@@ -76,6 +80,9 @@ class ReplicatedMap(MutableMapping[str, str]):
 
     def __getitem__(self, key: str) -> str:
         return self._data[key]
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._data.get(key, default)  # one lookup in the local copy (no KeyError round trip)
 
     def __setitem__(self, key: str, value: str) -> None:
         self._data[key] = value
