@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -30,13 +30,24 @@ Files = Sequence[tuple[str, bytes]]
 WARM_UP_FILES = 20
 
 
+def _story_store() -> MutableMapping[str, str]:
+    """The local copy of the story state as the enrich agent keeps it (records and centroids on disk), where this
+    version of the service has one; else a dict."""
+    try:
+        from newsingest.enrich.stories import SPILL_PREFIXES
+        from newsingest.streaming.spilling_map import SpillingMap
+    except ImportError:
+        return {}
+    return SpillingMap(SPILL_PREFIXES)
+
+
 def _build_enricher(settings: Settings) -> Enricher:
     kwargs: dict[str, Any] = {}
     parameters = inspect.signature(Enricher).parameters
     if "engine" in parameters:
         kwargs["engine"] = build_engine(settings)
     if "story_store" in parameters:
-        kwargs["story_store"] = {}
+        kwargs["story_store"] = _story_store()
     return Enricher(settings, **kwargs)
 
 
@@ -56,7 +67,7 @@ def _new_stream(enricher: Enricher, settings: Settings) -> None:
     articles in the e2e run (1,976 distinct ones, state growing from empty) and counted the difference as
     plumbing. Each round now starts from an empty state, as the e2e run does."""
     if hasattr(enricher, "stories"):
-        enricher.stories = StoryIndex({}, window_hours=settings.story_window_hours)
+        enricher.stories = StoryIndex(_story_store(), window_hours=settings.story_window_hours)
     if hasattr(enricher, "registry"):
         enricher.registry = EntityRegistry({}, settings)
 
