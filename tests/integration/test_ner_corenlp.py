@@ -129,3 +129,30 @@ async def test_languages_in_parallel_match_one_by_one(engine: CoreNLPEngine) -> 
     one_by_one = [await engine.recognise(text, lang) for text, lang in texts]
     together = await asyncio.gather(*(engine.recognise(text, lang) for text, lang in texts))
     assert list(together) == one_by_one
+
+
+async def test_mentions_carry_the_models_confidence_and_the_filter_uses_it(corenlp_settings: Settings) -> None:
+    from newsingest.enrich.ner import build_engine
+
+    text = (
+        "Tony Blair met George W Bush at the White House in Washington. The film Titanic won an Oscar, "
+        "and Desperate Housewives star Teri Hatcher thanked Warner Bros."
+    )
+    raw = CoreNLPEngine(corenlp_settings)
+    everything = build_engine(corenlp_settings.model_copy(update={"ner_min_confidence": 0.0}))
+    filtered = build_engine(corenlp_settings.model_copy(update={"ner_min_confidence": 0.9}))
+    try:
+        mentions = await raw.recognise(text, "en")
+        unfiltered = await everything.recognise(text, "en")
+        kept = await filtered.recognise(text, "en")
+    finally:
+        for engine in (raw, everything, filtered):
+            await engine.aclose()
+    assert_offsets(text, mentions)
+    assert all(0.0 < m.confidence <= 1.0 for m in mentions)
+    confidence = {m.text: m.confidence for m in mentions}
+    assert confidence["Tony Blair"] > 0.9  # a clear name
+    assert min(confidence.values()) < 0.9  # and at least one the model is unsure of
+    assert found(unfiltered) == found(mentions)
+    assert found(kept) == {(m.text, m.type) for m in mentions if m.confidence >= 0.9}
+    assert ("Tony Blair", EntityType.PERSON) in found(kept)

@@ -9,7 +9,7 @@ from newsingest.stack.corenlp import CoreNLPStack
 
 
 async def test_titles_of_works_go_agreed_names_stay() -> None:
-    settings = Settings(ner_corenlp_voting=True)
+    settings = Settings(ner_corenlp_voting=True, ner_vote_below_confidence=2.0, ner_min_confidence=0.0)
     if settings.corenlp_is_local:
         CoreNLPStack(settings, progress=print).start()  # idempotent: starts only what is missing
     text = (
@@ -17,13 +17,19 @@ async def test_titles_of_works_go_agreed_names_stay() -> None:
         "Warner Bros in Los Angeles."
     )
     plain = build_engine(settings.model_copy(update={"ner_corenlp_voting": False}))
-    voting = build_engine(settings)
+    voting = build_engine(settings)  # every mention is voted on
+    selective = build_engine(settings.model_copy(update={"ner_vote_below_confidence": 0.95}))
     try:
-        before = {(x.text, x.type) for x in await plain.recognise(text, "en")}
+        mentions = await plain.recognise(text, "en")
+        before = {(x.text, x.type) for x in mentions}
         after = {(x.text, x.type) for x in await voting.recognise(text, "en")}
+        selected = {(x.text, x.type) for x in await selective.recognise(text, "en")}
     finally:
-        await plain.aclose()
-        await voting.aclose()
+        for engine in (plain, voting, selective):
+            await engine.aclose()
+    sure = {(x.text, x.type) for x in mentions if x.confidence >= 0.95}
+    assert after <= selected <= before
+    assert selected == after | sure  # only the mentions the 4-class model is unsure of were voted on
     assert ("Million Dollar Baby", EntityType.ORGANISATION) in before  # the 4-class model's error
     assert after <= before
     assert ("Teri Hatcher", EntityType.PERSON) in after

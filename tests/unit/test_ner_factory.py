@@ -14,6 +14,7 @@ import pytest
 from newsingest.config import Settings
 from newsingest.enrich.ner import build_engine
 from newsingest.enrich.ner.base import EntityType, NerEngine, NullEngine
+from newsingest.enrich.ner.confidence import ConfidenceFilter
 from newsingest.enrich.ner.corenlp import CoreNLPEngine
 from newsingest.enrich.ner.factory import LanguageRouter
 from newsingest.enrich.ner.org_heads import OrgHeadEngine
@@ -28,7 +29,9 @@ def test_disabled_gives_the_null_engine() -> None:
 def test_default_is_corenlp_for_german_and_english() -> None:
     engine = build_engine(Settings())
     assert isinstance(engine, OrgHeadEngine)  # German organisation heads on top of the model
-    assert isinstance(engine.inner, CoreNLPEngine)
+    assert isinstance(engine.inner, ConfidenceFilter)  # mentions the model is unsure of are dropped
+    assert engine.inner.min_confidence == Settings().ner_min_confidence
+    assert isinstance(engine.inner.inner, CoreNLPEngine)
     assert isinstance(engine, NerEngine)
     assert engine.supports("de")
     assert engine.supports("en")
@@ -111,7 +114,8 @@ async def test_router_mixes_spacy_and_corenlp(fake_spacy: FakeNlp, tmp_path: Pat
     assert isinstance(engine.inner, LanguageRouter)
     assert engine.name == "corenlp+spacy"
     assert isinstance(engine.engines["en"], SpacyEngine)
-    assert isinstance(engine.engines["de"], CoreNLPEngine)
+    assert isinstance(engine.engines["de"], ConfidenceFilter)
+    assert isinstance(engine.engines["de"].inner, CoreNLPEngine)
     assert not engine.supports("fr")  # not in ner_languages
     assert [m.text for m in await engine.recognise("Ada Lovelace", "en")] == ["Ada Lovelace"]
     assert await engine.recognise("Ada Lovelace", "pl") == []

@@ -94,16 +94,42 @@ async def test_only_languages_with_a_voter_are_filtered() -> None:
 
 
 def test_off_by_default_and_wired_when_enabled() -> None:
-    assert not isinstance(build_engine(Settings()).inner, VotingEngine)
-    engine = build_engine(Settings(ner_corenlp_voting=True)).inner
+    assert not isinstance(build_engine(Settings()).inner.inner, VotingEngine)
+    engine = build_engine(Settings(ner_corenlp_voting=True, ner_vote_below_confidence=0.8)).inner.inner
     assert isinstance(engine, VotingEngine)
     assert isinstance(engine.main, CoreNLPEngine)
     assert set(engine.voters) == {"en"}
+    assert engine.vote_below == 0.8
     assert VOTER_MODELS["en"] in engine.voters["en"]._params["en"]["properties"]
     assert "english.conll.4class" in engine.main._params["en"]["properties"]
 
 
 def test_a_hand_configured_english_model_is_not_voted_on() -> None:
     own = {"en": {"ner.model": "edu/stanford/nlp/models/ner/english.muc.7class.distsim.crf.ser.gz"}}
-    engine = build_engine(Settings(ner_corenlp_voting=True, ner_corenlp_properties=own)).inner
+    engine = build_engine(Settings(ner_corenlp_voting=True, ner_corenlp_properties=own)).inner.inner
     assert isinstance(engine, CoreNLPEngine)
+
+
+async def test_only_mentions_the_main_model_is_unsure_of_are_voted_on() -> None:
+    text = "Alpha one two three four five six seven eight nine ten Beta Gamma Delta"
+
+    def at(word: str, kind: EntityType, confidence: float) -> RawMention:
+        start = text.index(word)
+        return RawMention(start, start + len(word), word, kind, confidence)
+
+    sure, voted_away, agreed_on, misc = (
+        at("Alpha", ORG, 0.99),
+        at("Beta", PER, 0.6),
+        at("Gamma", ORG, 0.7),
+        at("Delta", MISC, 0.1),
+    )
+    voter = Echo()  # agrees with every capitalised word as ORG
+    engine = VotingEngine(Fixed([sure, voted_away, agreed_on, misc]), {"en": voter}, vote_below=0.95)
+    # Beta: the voter says ORG, not PER -> dropped; Gamma: agreed; Alpha is sure and MISC is never voted on
+    assert await engine.recognise(text, "en") == [sure, agreed_on, misc]
+    assert "Alpha" not in voter.seen[-1]  # the sure mention's words were not sent
+
+    voter.seen.clear()
+    engine = VotingEngine(Fixed([sure, misc]), {"en": voter}, vote_below=0.95)
+    assert await engine.recognise(text, "en") == [sure, misc]
+    assert voter.seen == []  # nothing to vote on: no request at all

@@ -49,10 +49,19 @@ class EnrichSettings(BaseModel):
         default_factory=dict,
         description='per language, CoreNLP properties over the built-in ones, e.g. {"en": {"ner.model": "..."}}',
     )
+    ner_min_confidence: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="drop a named-entity mention the model itself gives less than this probability"
+        " (CoreNLP's CRF confidence; docs/ner.md, Round 3)",
+    )
     ner_corenlp_voting: bool = Field(
         default=False,
-        description="English: keep a PER/ORG/LOC mention only when CoreNLP's second English model agrees "
-        "(precision +0.11 on the facet set, but twice the NER work: docs/ner.md)",
+        description="English: a PER/ORG/LOC mention the 4-class model is unsure of (under"
+        " ner_vote_below_confidence) stays only when CoreNLP's second English model agrees (docs/ner.md)",
+    )
+    ner_vote_below_confidence: float = Field(
+        default=0.95, ge=0.0, le=2.0,
+        description="with ner_corenlp_voting: mentions below this confidence are voted on (above 1: every mention)",
     )
     ner_spacy_models: dict[str, str] = Field(
         default_factory=dict,

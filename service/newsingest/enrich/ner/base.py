@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from newsingest.models import EntityType
 
@@ -16,6 +16,7 @@ _NON_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 __all__ = [
     "Chunk",
+    "EngineWrapper",
     "EntityType",
     "NerEngine",
     "NullEngine",
@@ -35,6 +36,9 @@ class RawMention:
     end: int
     text: str  # == text[start:end]
     type: EntityType
+    # the engine's probability that the span has this type (CoreNLP: the CRF's marginal of its least sure token);
+    # 1.0 where the engine gives none
+    confidence: float = 1.0
 
 
 @runtime_checkable
@@ -63,6 +67,27 @@ class NullEngine:
 
     async def aclose(self) -> None:
         return None
+
+
+class EngineWrapper:
+    """Base of the engines that post-process another engine's mentions: everything but ``recognise`` is the
+    wrapped engine's."""
+
+    def __init__(self, inner: NerEngine) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def __getattr__(self, name: str) -> Any:  # warm_up, languages, ... of the wrapped engine
+        return getattr(self.inner, name)
+
+    def supports(self, language: str) -> bool:
+        return self.inner.supports(language)
+
+    async def recognise(self, text: str, language: str) -> list[RawMention]:
+        return await self.inner.recognise(text, language)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 # --- helpers every engine shares -------------------------------------------------------------------------

@@ -24,10 +24,12 @@ from newsingest.log import get_logger
 
 log = get_logger(__name__)
 
-# Only what NER needs: no POS, lemmas, SUTime, numeric or fine-grained classifiers, regexner or entity mentions
-# (mentions are built here from the token tags). ``enforceRequirements=false`` stops the server from adding the
-# POS tagger and lemmatiser in front of ``ner`` (the CRF classifiers do not use them: same F1, 4-10x faster).
-# ``ssplit.newlineIsSentenceBreak=two``: paragraphs end sentences.
+# Only what NER needs: no POS, lemmas, SUTime, numeric or fine-grained classifiers or regexner. Mentions are built
+# here from the token tags; CoreNLP's entity mentions are asked for only for their ``nerConfidences`` (the CRF's
+# probability of the mention's type; no extra server CPU measured, docs/ner.md "Round 3").
+# ``enforceRequirements=false`` stops the server from adding the POS tagger and lemmatiser in front of ``ner``
+# (the CRF classifiers do not use them: same F1, 4-10x faster). ``ssplit.newlineIsSentenceBreak=two``: paragraphs
+# end sentences.
 _COMMON: dict[str, str] = {
     "annotators": "tokenize,ssplit,ner",
     "enforceRequirements": "false",
@@ -36,7 +38,7 @@ _COMMON: dict[str, str] = {
     "ner.applyNumericClassifiers": "false",
     "ner.useSUTime": "false",
     "ner.applyFineGrained": "false",
-    "ner.buildEntityMentions": "false",
+    "ner.buildEntityMentions": "true",
     "ner.fine.regexner.mapping": "",
     "ner.additionalTokensRegexRules": "",
     "ner.docdate.usePresent": "false",
@@ -84,16 +86,20 @@ def corenlp_languages(settings: Settings) -> list[str]:
     return [lang for lang in settings.ner_languages if lang in LANGUAGE_PROPERTIES or lang in configured]
 
 
-def mentions_from_tokens(text: str, tokens: Iterable[Mapping[str, Any]]) -> list[RawMention]:
+def mentions_from_tokens(
+    text: str, tokens: Iterable[Mapping[str, Any]], entity_mentions: Iterable[Mapping[str, Any]] = ()
+) -> list[RawMention]:
     """Turn CoreNLP's tagged tokens into mentions of ``text``.
 
     Adjacent tokens of one type form one mention (IO tags, as the CoreNLP models produce) unless a token's tag
     starts a new one (``B-``/``S-``, as IOB models produce); a mention never runs across a paragraph break.
     Call it once per sentence: mentions end with their sentence. Tokens made only of emoji or other pictographs at
     the edges of a mention are not part of it. Offsets come as UTF-16 code units and are converted to ``str``
-    indices.
+    indices. A mention's confidence is the lowest ``nerConfidences`` of CoreNLP's ``entity_mentions`` (same
+    sentence) that overlap it, 1.0 where none does.
     """
     to_index = utf16_to_index(text)
+    confidences = _confidences(entity_mentions, to_index)
     mentions: list[RawMention] = []
     spans: list[tuple[int, int]] = []  # the current mention's tokens
     kind: EntityType | None = None
@@ -105,7 +111,8 @@ def mentions_from_tokens(text: str, tokens: Iterable[Mapping[str, Any]]) -> list
             spans.pop(0)
         if spans and kind is not None:
             start, end = spans[0][0], spans[-1][1]
-            mentions.append(RawMention(start, end, text[start:end], kind))
+            sure = [c for s, e, c in confidences if s < end and start < e]
+            mentions.append(RawMention(start, end, text[start:end], kind, min(sure, default=1.0)))
         spans.clear()
 
     for token in tokens:
@@ -128,6 +135,28 @@ def mentions_from_tokens(text: str, tokens: Iterable[Mapping[str, Any]]) -> list
         spans.append((begin, end))
     close()
     return mentions
+
+
+def _confidences(
+    entity_mentions: Iterable[Mapping[str, Any]], to_index: list[int] | None
+) -> list[tuple[int, int, float]]:
+    """(start, end, confidence) of CoreNLP's entity mentions: the probability of the type it gave the mention."""
+    found = []
+    for em in entity_mentions:
+        scores = em.get("nerConfidences")
+        if not isinstance(scores, Mapping) or not scores:
+            continue
+        try:
+            begin, end = int(em["characterOffsetBegin"]), int(em["characterOffsetEnd"])
+            confidence = float(scores.get(em.get("ner"), max(scores.values())))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if to_index is not None:
+            if not (0 <= begin <= end < len(to_index)):
+                continue
+            begin, end = to_index[begin], to_index[end]
+        found.append((begin, end, min(max(confidence, 0.0), 1.0)))
+    return found
 
 
 # Emoji, pictographs, modifiers, joiners: tokens made only of these never end a name ("Yahoo!" and "$" may).
@@ -201,7 +230,9 @@ class CoreNLPEngine:
             raise
         mentions: list[RawMention] = []
         for chunk, found in zip(chunks, results, strict=True):
-            mentions.extend(RawMention(m.start + chunk.start, m.end + chunk.start, m.text, m.type) for m in found)
+            mentions.extend(
+                RawMention(m.start + chunk.start, m.end + chunk.start, m.text, m.type, m.confidence) for m in found
+            )
         return mentions
 
     async def _recognise_chunk(self, text: str, language: str) -> list[RawMention]:
@@ -212,7 +243,9 @@ class CoreNLPEngine:
             raise CoreNLPError(f"CoreNLP at {self.url} sent no JSON: {body[:200]!r}") from exc
         mentions: list[RawMention] = []
         for sentence in document.get("sentences", []):
-            mentions.extend(mentions_from_tokens(text, sentence.get("tokens", [])))
+            mentions.extend(
+                mentions_from_tokens(text, sentence.get("tokens", []), sentence.get("entitymentions", ()))
+            )
         return mentions
 
     async def _post(self, text: str, language: str) -> bytes:

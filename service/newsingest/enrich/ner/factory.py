@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from newsingest.config import Settings
 from newsingest.enrich.ner.base import NerEngine, NullEngine, RawMention
+from newsingest.enrich.ner.confidence import ConfidenceFilter
 from newsingest.enrich.ner.org_heads import OrgHeadEngine
 from newsingest.enrich.ner.voting import VOTER_MODELS, VotingEngine
 
@@ -52,7 +53,7 @@ def with_voters(corenlp: NerEngine, settings: Settings, languages: list[str]) ->
             continue
         update = {"ner_corenlp_properties": {lang: {**own, "ner.model": VOTER_MODELS[lang]}}}
         voters[lang] = CoreNLPEngine(settings.model_copy(update=update), languages=[lang])
-    return VotingEngine(corenlp, voters) if voters else corenlp
+    return VotingEngine(corenlp, voters, vote_below=settings.ner_vote_below_confidence) if voters else corenlp
 
 
 def build_engine(settings: Settings) -> NerEngine:
@@ -70,7 +71,8 @@ def build_engine(settings: Settings) -> NerEngine:
     engines: dict[str, NerEngine] = {}
     if corenlp_langs:
         corenlp = CoreNLPEngine(settings, languages=corenlp_langs)
-        engines.update(dict.fromkeys(corenlp_langs, with_voters(corenlp, settings, corenlp_langs)))
+        voted = with_voters(corenlp, settings, corenlp_langs)
+        engines.update(dict.fromkeys(corenlp_langs, ConfidenceFilter(voted, settings.ner_min_confidence)))
     if spacy_models:
         from newsingest.enrich.ner.spacy_engine import SpacyEngine, check_installed
 

@@ -12,9 +12,8 @@ the last element of the compound (a closed set of institution nouns: "-gericht",
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from newsingest.enrich.ner.base import NerEngine, RawMention
+from newsingest.enrich.ner.base import EngineWrapper, RawMention
 from newsingest.models import EntityType
 
 _HEAD = re.compile(
@@ -45,24 +44,11 @@ def organisation_heads(text: str, mentions: list[RawMention]) -> list[RawMention
     return result
 
 
-class OrgHeadEngine:
+class OrgHeadEngine(EngineWrapper):
     """Wraps an engine; German results get :func:`organisation_heads`."""
-
-    def __init__(self, inner: NerEngine) -> None:
-        self.inner = inner
-        self.name = inner.name
-
-    def __getattr__(self, name: str) -> Any:  # warm_up, languages, ... of the wrapped engine
-        return getattr(self.inner, name)
-
-    def supports(self, language: str) -> bool:
-        return self.inner.supports(language)
 
     async def recognise(self, text: str, language: str) -> list[RawMention]:
         mentions = await self.inner.recognise(text, language)
         if language.split("-")[0] != "de":
             return mentions
         return organisation_heads(text, sorted(mentions, key=lambda m: (m.start, m.end)))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
