@@ -139,8 +139,12 @@ async def test_mentions_carry_the_models_confidence_and_the_filter_uses_it(coren
         "and Desperate Housewives star Teri Hatcher thanked Warner Bros."
     )
     raw = CoreNLPEngine(corenlp_settings)
-    everything = build_engine(corenlp_settings.model_copy(update={"ner_min_confidence": 0.0}))
-    filtered = build_engine(corenlp_settings.model_copy(update={"ner_min_confidence": 0.9}))
+    everything = build_engine(
+        corenlp_settings.model_copy(update={"ner_min_confidence": 0.0, "ner_min_confidence_one_word": 0.0})
+    )
+    filtered = build_engine(
+        corenlp_settings.model_copy(update={"ner_min_confidence": 0.9, "ner_min_confidence_one_word": 0.0})
+    )
     try:
         mentions = await raw.recognise(text, "en")
         unfiltered = await everything.recognise(text, "en")

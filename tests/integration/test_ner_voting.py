@@ -9,7 +9,8 @@ from newsingest.stack.corenlp import CoreNLPStack
 
 
 async def test_titles_of_works_go_agreed_names_stay() -> None:
-    settings = Settings(ner_corenlp_voting=True, ner_vote_below_confidence=2.0, ner_min_confidence=0.0)
+    settings = Settings(ner_corenlp_voting=True, ner_vote_below_confidence=2.0, ner_min_confidence=0.0,
+                        ner_min_confidence_one_word=0.0)
     if settings.corenlp_is_local:
         CoreNLPStack(settings, progress=print).start()  # idempotent: starts only what is missing
     text = (

@@ -87,3 +87,12 @@ async def test_the_filter_drops_mentions_under_the_threshold_only() -> None:
     assert engine.mentions == inner.mentions  # other attributes are the wrapped engine's
     await engine.aclose()
     assert inner.closed == 1
+
+
+def test_one_word_mentions_need_the_higher_threshold() -> None:
+    one = RawMention(0, 5, "Union", ORG, 0.7)
+    two = RawMention(6, 16, "Tony Blair", PER, 0.7)
+    hyphen = RawMention(17, 29, "Baden-Baden", ORG, 0.85)
+    assert confident([one, two, hyphen], 0.5, 0.8) == [two, hyphen]
+    assert confident([one, two, hyphen], 0.5) == [one, two, hyphen]
+    assert confident([one, two, hyphen], 0.75, 0.6) == [hyphen]  # the higher of the two applies to one word

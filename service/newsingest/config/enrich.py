@@ -54,6 +54,11 @@ class EnrichSettings(BaseModel):
         description="drop a named-entity mention the model itself gives less than this probability"
         " (CoreNLP's CRF confidence; docs/ner.md, Round 3)",
     )
+    ner_min_confidence_one_word: float = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description="the same for a mention of one word (common nouns, lone first names, single title words);"
+        " the higher of the two applies",
+    )
     ner_corenlp_voting: bool = Field(
         default=False,
         description="English: a PER/ORG/LOC mention the 4-class model is unsure of (under"

@@ -72,7 +72,8 @@ def build_engine(settings: Settings) -> NerEngine:
     if corenlp_langs:
         corenlp = CoreNLPEngine(settings, languages=corenlp_langs)
         voted = with_voters(corenlp, settings, corenlp_langs)
-        engines.update(dict.fromkeys(corenlp_langs, ConfidenceFilter(voted, settings.ner_min_confidence)))
+        sure = ConfidenceFilter(voted, settings.ner_min_confidence, settings.ner_min_confidence_one_word)
+        engines.update(dict.fromkeys(corenlp_langs, sure))
     if spacy_models:
         from newsingest.enrich.ner.spacy_engine import SpacyEngine, check_installed
 
