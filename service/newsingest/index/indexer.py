@@ -92,9 +92,23 @@ class Indexer:
             log.info("indexer stopped")
 
     async def _next_batch(self) -> list[ConsumerRecord]:
-        """One poll: what arrived, up to ``bulk_max_docs`` messages, waiting at most ``bulk_max_wait_s`` for any."""
-        batch = await self.consumer.getmany(timeout_ms=int(self.settings.bulk_max_wait_s * 1000),
-                                            max_records=self.settings.bulk_max_docs)
+        """One poll: up to ``bulk_max_docs`` messages, waiting at most ``bulk_max_wait_s`` for the first; once some
+        came, what else arrives within ``bulk_linger_s`` joins them (a steady trickle makes one bulk per linger,
+        not one per message: 7 vs 2.2 ms of Elasticsearch CPU per document at 50 documents/s, docs/benchmarks.md).
+        """
+        limit = self.settings.bulk_max_docs
+        records = await self._poll(self.settings.bulk_max_wait_s, limit)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.bulk_linger_s
+        while records and len(records) < limit and not self.stop.is_set():
+            left = deadline - loop.time()
+            if left <= 0:
+                break
+            records += await self._poll(left, limit - len(records))
+        return records
+
+    async def _poll(self, wait_s: float, limit: int) -> list[ConsumerRecord]:
+        batch = await self.consumer.getmany(timeout_ms=max(1, int(wait_s * 1000)), max_records=limit)
         return [record for tp_records in batch.values() for record in tp_records]
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
