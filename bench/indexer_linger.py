@@ -22,12 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 from elasticsearch import Elasticsearch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import corpus, progress, record, stack_pids
+from common import ProcessSampler, corpus, progress, record, stack_pids
 from e2e_harness import parse_all, stop_launched
 from e2e_pipeline import run_e2e
 
@@ -39,18 +38,9 @@ SIZES = (1, 5, 25, 50)
 INDEX = "newsingest-bench-bulk-size"
 
 
-def _cpu_seconds(pid: int) -> float:
-    process = psutil.Process(pid)
-    total = 0.0
-    for p in (process, *process.children(recursive=True)):
-        times = p.cpu_times()
-        total += times.user + times.system
-    return total
-
-
 def bulk_sizes(settings: Settings, texts: list[str], rate: float, seconds: float) -> dict[str, Any]:
     es = Elasticsearch(settings.es_url)
-    pid = stack_pids(settings.stack_dir)["elasticsearch"]
+    pids = {"elasticsearch": stack_pids(settings.stack_dir)["elasticsearch"]}
     es.options(ignore_status=404).indices.delete(index=INDEX)
     es.indices.create(index=INDEX, settings={"index": {"refresh_interval": "1s", "number_of_replicas": 0}},
                       mappings={"properties": {"title": {"type": "text"}, "body": {"type": "text"}}})
@@ -59,7 +49,9 @@ def bulk_sizes(settings: Settings, texts: list[str], rate: float, seconds: float
     try:
         for size in SIZES:
             progress(f"bulk size {size}: {rate:g} documents/s for {seconds:g} s")
-            cpu0, start, docs = _cpu_seconds(pid), time.monotonic(), 0
+            sampler = ProcessSampler(pids)
+            sampler.start()
+            start, docs = time.monotonic(), 0
             while time.monotonic() - start < seconds:
                 operations: list[dict[str, Any]] = []
                 for _ in range(size):
@@ -71,7 +63,8 @@ def bulk_sizes(settings: Settings, texts: list[str], rate: float, seconds: float
                 pause = start + docs / rate - time.monotonic()
                 if pause > 0:
                     time.sleep(pause)
-            cpu = _cpu_seconds(pid) - cpu0
+            sampler.stop()
+            cpu = sampler.cpu_end["elasticsearch"] - sampler.cpu_start["elasticsearch"]
             elapsed = time.monotonic() - start
             results[str(size)] = {"docs_per_s": round(docs / elapsed, 1), "es_cpu_share": round(cpu / elapsed, 3),
                                   "es_cpu_ms_per_doc": round(cpu / docs * 1000, 2)}

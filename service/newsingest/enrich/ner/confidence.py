@@ -16,12 +16,10 @@ from collections.abc import Iterable
 from newsingest.enrich.ner.base import EngineWrapper, NerEngine, RawMention
 
 
-def confident(
-    mentions: Iterable[RawMention], min_confidence: float, min_single_word: float | None = None
-) -> list[RawMention]:
+def confident(mentions: Iterable[RawMention], min_confidence: float, min_single_word: float = 0.0) -> list[RawMention]:
     """The mentions whose confidence is at least ``min_confidence``, and at least ``min_single_word`` (when
     higher) for a mention of one word."""
-    single = min_confidence if min_single_word is None else max(min_confidence, min_single_word)
+    single = max(min_confidence, min_single_word)
     return [m for m in mentions if m.confidence >= (single if _one_word(m.text) else min_confidence)]
 
 
@@ -32,7 +30,7 @@ def _one_word(text: str) -> bool:
 class ConfidenceFilter(EngineWrapper):
     """Wraps an engine; mentions under ``min_confidence`` are left out."""
 
-    def __init__(self, inner: NerEngine, min_confidence: float, min_single_word: float | None = None) -> None:
+    def __init__(self, inner: NerEngine, min_confidence: float, min_single_word: float = 0.0) -> None:
         super().__init__(inner)
         self.min_confidence = min_confidence
         self.min_single_word = min_single_word

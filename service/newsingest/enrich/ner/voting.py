@@ -15,9 +15,8 @@ second model's work (docs/ner.md, "Round 3").
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
 
-from newsingest.enrich.ner.base import NerEngine, RawMention
+from newsingest.enrich.ner.base import EngineWrapper, NerEngine, RawMention
 from newsingest.models import EntityType
 
 # language -> the second model whose agreement a mention needs (in the CoreNLP models jar)
@@ -82,7 +81,7 @@ async def vote_in_windows(
     return result
 
 
-class VotingEngine:
+class VotingEngine(EngineWrapper):
     """Wraps the main engine; in languages with a voter, mentions of ``types`` need the voter's agreement."""
 
     def __init__(
@@ -92,17 +91,11 @@ class VotingEngine:
         types: Collection[EntityType] = ALL_TYPES,
         vote_below: float = 2.0,
     ) -> None:
+        super().__init__(main)
         self.main = main
         self.voters = dict(voters)
         self.types = frozenset(types)
         self.vote_below = vote_below  # only mentions the main model is less sure of are voted on
-        self.name = main.name
-
-    def __getattr__(self, name: str) -> Any:  # languages, ... of the main engine
-        return getattr(self.main, name)
-
-    def supports(self, language: str) -> bool:
-        return self.main.supports(language)
 
     async def recognise(self, text: str, language: str) -> list[RawMention]:
         mentions = await self.main.recognise(text, language)
