@@ -39,3 +39,60 @@ def test_kind_nouns_are_whole_compound_elements_and_known_places_stay() -> None:
     spans = [("Spencer Gibb", PER), ("Robin Gibb", PER), ("Kanada", LOC)]
     entities = normalise_entities([("body", body, mentions(body, spans))], language="de", known={"Kanada"}.__contains__)
     assert {e.name: e.type for e in entities} == {"Spencer Gibb": PER, "Robin Gibb": PER, "Kanada": LOC}
+
+
+def test_inflected_and_plural_kind_nouns_and_lists_of_works() -> None:
+    body = (
+        "Regisseur von Filmen wie Echo Park, Dominic und Kronprinz Rudolf. Die Rockoper Tommy lief. "
+        "Spieler wie Paul Pogba fehlen, Parteien wie SPÖ und ÖVP verhandeln. Stigwood kennt Petra Schmidt."
+    )
+    spans = [("Echo Park", ORG), ("Dominic", PER), ("Kronprinz Rudolf", PER), ("Tommy", PER), ("Paul Pogba", PER),
+             ("SPÖ", ORG), ("ÖVP", PER), ("Stigwood", PER), ("Petra Schmidt", PER)]  # fmt: skip
+    assert types(body, spans, "de") == {
+        "Echo Park": EntityType.MISC,
+        "Dominic": EntityType.MISC,
+        "Kronprinz Rudolf": EntityType.MISC,
+        "Tommy": EntityType.MISC,
+        "Paul Pogba": PER,
+        "SPÖ": ORG,
+        "ÖVP": ORG,
+        "Stigwood": PER,
+        "Petra Schmidt": PER,
+    }
+
+
+def test_english_plural_kinds_title_articles_and_example_introducers() -> None:
+    body = (
+        "Long-running shows Will and Grace and Joey won. The animated fable The Polar Express starred Tom Hanks. "
+        "Then films such as Shrek sold, a man known as Jones smiled, and banks including Barclays lent to Tom Hanks. "
+        "The Group Menatep, the Gibraltar unit, paid."
+    )
+    spans = [("Will and Grace", ORG), ("Joey", PER), ("Polar Express", ORG), ("Tom Hanks", PER), ("Shrek", PER),
+             ("Jones", PER), ("Barclays", PER), ("Tom Hanks", PER), ("Group Menatep", ORG),
+             ("Gibraltar", LOC)]  # fmt: skip
+    assert types(body, spans, "en") == {
+        "Will and Grace": EntityType.MISC,
+        "Joey": EntityType.MISC,
+        "Polar Express": EntityType.MISC,
+        "Tom Hanks": PER,
+        "Shrek": EntityType.MISC,
+        "Jones": PER,
+        "Barclays": ORG,
+        "Group Menatep": ORG,
+        "Gibraltar": LOC,
+    }
+
+
+def test_a_kind_noun_before_an_untagged_occurrence_types_the_tagged_one() -> None:
+    body = "Samples aus den Filmen Blade Runner und Alien. Später spielten sie bei Terminator und Blade Runner."
+    spans = [("Terminator", ORG), ("Blade Runner", ORG)]
+    assert types(body, spans, "de") == {"Terminator": ORG, "Blade Runner": EntityType.MISC}
+
+
+def test_only_a_place_the_model_typed_as_one_survives_a_kind_of_work() -> None:
+    body = "Nina Gantz zeigt im Puppenfilm Edmond eine Kindheit, im Animationsfilm Kanada die Schuld."
+    spans = [("Nina Gantz", PER), ("Edmond", PER), ("Kanada", LOC)]
+    entities = normalise_entities(
+        [("body", body, mentions(body, spans))], language="de", known={"Edmond", "Kanada"}.__contains__
+    )
+    assert {e.name: e.type for e in entities} == {"Nina Gantz": PER, "Edmond": EntityType.MISC, "Kanada": LOC}

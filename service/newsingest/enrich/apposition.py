@@ -24,45 +24,127 @@ from newsingest.text.folding import fold
 _GERMAN_KIND = {
     "partei", "gewerkschaft", "konzern", "unternehmen", "firma", "verein", "band", "gruppe", "sender", "zeitung",
     "zeitschrift", "agentur", "bank", "airline", "fluglinie", "fluggesellschaft", "hersteller", "autobauer",
-    "verband", "organisation", "miliz",
+    "verband", "organisation", "miliz", "journal", "magazin",
 }  # fmt: skip
 _ENGLISH_KIND = {
     "party", "union", "company", "firm", "group", "band", "club", "bank", "airline", "carmaker", "retailer",
     "broadcaster", "newspaper", "magazine", "agency", "label", "charity", "militia", "developer", "publisher",
+    "journal", "studio", "insurer", "supermarket", "regulator", "watchdog", "lender", "brewer",
 }  # fmt: skip
 # kinds of works (films, games, albums, books, shows): a name after one is a work, not a person or organisation
 _GERMAN_WORK = {"film", "spiel", "game", "serie", "album", "buch", "roman", "song", "single", "musical", "sendung",
-                "lied", "show"}  # fmt: skip
-_KIND_ENDINGS = tuple(_GERMAN_KIND | _GERMAN_WORK)
-_ENGLISH_WORK = {"film", "movie", "album", "single", "song", "game", "book", "novel", "show", "series", "musical"}
+                "lied", "show", "oper", "hit", "komödie", "drama", "thriller", "krimi", "doku", "dokumentation",
+                "sitcom", "titel"}  # fmt: skip
+_GERMAN_INFLECTION = re.compile(r"s$")  # a plural HanTa tags as a name ("Hits"); "Spieler" is no "Spiel"
+_KIND_ENDING = re.compile(
+    "(?:" + "|".join(sorted(_GERMAN_KIND | _GERMAN_WORK, key=len, reverse=True)) + ")(?:e|en|n|s|es|er|ern)?$"
+)
+_ENGLISH_WORK = {
+    "film", "movie", "album", "single", "song", "game", "book", "novel", "show", "series", "musical", "sequel",
+    "prequel", "drama", "comedy", "sitcom", "thriller", "documentary", "programme", "opera", "blockbuster",
+    "fable", "ballad", "titled", "entitled",
+}  # fmt: skip
+_MAX_OCCURRENCES = 8  # of a name, looked at for a kind noun before it
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
+# "Filmen wie Echo Park", "films such as Shrek", "bands like Keane", "shows including Joey": the kind noun
+# stands before the word that introduces the examples
+_EXAMPLES = {"wie", "like", "including", "as"}
+# one more name of the same list: "Blade Runner, Full Metal Jacket und Apocalypse Now"
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+(?:und|oder|sowie|and|or))\s+$")
 
 
 def _german_kind(word: str) -> tuple[EntityType, bool] | None:
     """(type, compound?) of a German kind noun, by the last element of the compound as HanTa splits it
-    ("Ärzte|gewerkschaft", "Rock|band"); a short kind must be that whole element ("Mitglied" is no "-lied"),
-    a long one may end a lexicalised compound ("Linkspartei")."""
-    if not word[:1].isupper() or not word.casefold().endswith(_KIND_ENDINGS):
-        return None  # cheap test first: HanTa only for words that end like a kind noun
+    ("Ärzte|gewerkschaft", "Rock|band", "Film|en"); a short kind must be that whole element ("Mitglied" is no
+    "-lied"), a long one may end a lexicalised compound ("Linkspartei")."""
+    if not word[:1].isupper() or not _KIND_ENDING.search(word.casefold()):
+        return None  # cheap test first: HanTa only for words that end like a (possibly inflected) kind noun
     last = re.split(r"[-‐‑]", word)[-1]
     morphemes = [m for m, tag in analyse((last,))[0][2] if tag.startswith("NN")]
     element = morphemes[-1].casefold() if morphemes else last.casefold()
     compound = len(morphemes) > 1 or last != word
-    for kinds, kind in ((_GERMAN_KIND, EntityType.ORGANISATION), (_GERMAN_WORK, EntityType.MISC)):
-        for noun in kinds:
-            if element == noun or (len(noun) >= 6 and element.endswith(noun)):
-                return kind, compound or element != noun
+    for candidate in dict.fromkeys((element, _GERMAN_INFLECTION.sub("", element))):
+        for kinds, kind in ((_GERMAN_KIND, EntityType.ORGANISATION), (_GERMAN_WORK, EntityType.MISC)):
+            for noun in kinds:
+                if candidate == noun or (len(noun) >= 6 and candidate.endswith(noun)):
+                    return kind, compound or candidate != noun
+    return None
+
+
+def _english_kind(word: str) -> EntityType | None:
+    for form in dict.fromkeys((word, word[:-1] if word.endswith("s") and len(word) > 4 else word)):
+        if form in _ENGLISH_KIND:
+            return EntityType.ORGANISATION
+        if form in _ENGLISH_WORK:
+            return EntityType.MISC
     return None
 
 
 def _kind(word: str, language: str) -> EntityType | None:
-    """The type a noun before a name gives it: an organisation kind, a kind of work (MISC), or None."""
+    """The type a noun before a name gives it: an organisation kind, a kind of work (MISC), or None. English
+    kinds are lower case ("the group X", not "Group Menatep")."""
     if language == "de":
         found = _german_kind(word)
         return found[0] if found else None
-    if word in _ENGLISH_KIND:
-        return EntityType.ORGANISATION
-    return EntityType.MISC if word in _ENGLISH_WORK else None
+    return _english_kind(word)
+
+
+def _inflected(word: str, language: str) -> bool:
+    """The kind noun is a plural (or, in German, another inflected form): "Filmen", "Bühnenhits", "shows"."""
+    if language == "de":
+        return not word.casefold().endswith(tuple(_GERMAN_KIND | _GERMAN_WORK))
+    return word not in _ENGLISH_KIND and word not in _ENGLISH_WORK
+
+
+def _kind_before(text: str, start: int, language: str) -> tuple[EntityType, bool] | None:
+    """The kind given by the words right before ``start`` ("der Film X", "the animated fable The X", "Filmen wie
+    X", "films such as X"), and whether they introduce a list (a plural kind noun or "wie", "such as", ...);
+    None when punctuation stands between ("the film, X")."""
+    window = text[max(0, start - 60) : start]
+    if not _WORD_BEFORE.search(window):
+        return None
+    words = re.findall(r"[\w-]+", window)
+    if language == "en" and len(words) > 1 and words[-1] == "The":
+        words.pop()  # a title's own article: "animated fable The Polar Express"
+    examples = words[-1] in _EXAMPLES
+    if examples:
+        introducer = words.pop()
+        if introducer == "as":  # "such as", not "known as"
+            if not words or words[-1] != "such":
+                return None
+            words.pop()
+        if not words:
+            return None
+    kind = _kind(words[-1], language)
+    return (kind, examples or _inflected(words[-1], language)) if kind else None
+
+
+def _kind_elsewhere(surface: str, texts: Mapping[str, str], language: str) -> EntityType | None:
+    """The kind given to another occurrence of ``surface`` the model did not tag: "aus den Filmen Blade Runner ...
+    bei Terminator und Blade Runner"."""
+    for text in texts.values():
+        start = text.find(surface)
+        for _ in range(_MAX_OCCURRENCES):
+            if start < 0:
+                break
+            alone = not (start and text[start - 1].isalnum()) and not _possessive(text, start + len(surface))
+            if alone and (found := _kind_before(text, start, language)):
+                return found[0]
+            start = text.find(surface, start + len(surface))
+    return None
+
+
+def _possessive(text: str, end: int) -> bool:
+    """The name at ``end`` owns what follows ("groups including Norway's performing rights body"): the kind noun
+    before it classifies that, not the name."""
+    return text[end : end + 2] in {"'s", "’s"}
+
+
+def _continues_list(listed: CleanMention | None, m: CleanMention, text: str) -> bool:
+    """``m`` is the next name of the list ``listed`` is in: only a comma or "and" stands between them."""
+    if listed is None or listed.field != m.field or listed.end > m.start:
+        return False
+    return _LIST_GAP.match(text[listed.end : m.start]) is not None
 
 
 def _compound_kind(word: str) -> EntityType | None:
@@ -82,21 +164,32 @@ def retype_appositions(
         return mentions
     kinds: dict[str, EntityType] = {}
     result: list[CleanMention] = []
+    listed: CleanMention | None = None  # a name after a plural kind noun or "wie"/"such as": a list may go on
     for m in mentions:
         words = m.text.split()
         inner = _compound_kind(words[0]) if len(words) > 1 and language == "de" else None
+        kind: EntityType | None = None
+        in_list = False
         if inner is not None and m.type is not EntityType.PERSON:
             cut = m.text.index(words[1], len(words[0]))
             surface = m.text[cut:]
-            m = dataclasses.replace(m, start=m.start + cut, text=surface, form=" ".join(surface.split()))
-            kinds.setdefault(fold(m.form), inner)
+            if not known(" ".join(surface.split())):  # "Ruhrfestspielen Recklinghausen", "Landesstudio Wien"
+                m = dataclasses.replace(m, start=m.start + cut, text=surface, form=" ".join(surface.split()))
+                kind = inner
         else:
-            before = _WORD_BEFORE.search(texts.get(m.field, "")[max(0, m.start - 40) : m.start])
-            kind = _kind(before.group(1), language) if before else None
-            if kind is EntityType.MISC and known(m.form):
+            text = texts.get(m.field, "")
+            found = None if _possessive(text, m.end) else _kind_before(text, m.start, language)
+            if found:
+                kind, in_list = found
+            elif _continues_list(listed, m, text):
+                kind, in_list = kinds.get(fold(listed.form)) if listed else None, True  # "Filmen wie A, B und C"
+            elif (kind := _kind_elsewhere(m.text, texts, language)) is EntityType.ORGANISATION:
+                kind = None if m.type is EntityType.LOCATION and known(m.form) else kind  # "Landesstudio Wien ... Wien"
+            if kind is EntityType.MISC and m.type is EntityType.LOCATION and known(m.form):
                 kind = None  # "im Animationsfilm Kanada (wird die Schuld zugeschoben)": a known place stays one
-            if kind is not None:
-                kinds.setdefault(fold(m.form), kind)
+        if kind is not None:
+            kinds.setdefault(fold(m.form), kind)
+        listed = m if kind is not None and in_list else None
         result.append(m)
     if not kinds:
         return result
