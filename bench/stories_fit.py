@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.stories_eval import _mix, replay, run_pac, scores
 from newsingest.config import Settings
 from newsingest.enrich.pipeline import Enricher
-from newsingest.enrich.stories import StoryDecision, StoryFeatures, StoryIndex, _gap
+from newsingest.enrich.stories import StoryDecision, StoryFeatures, StoryIndex
 from newsingest.enrich.story_centroid import similarity, weigh_article
+from newsingest.enrich.story_features import event_gap
 from newsingest.enrich.story_model import FEATURES, MergeModel, pair_features
 
 THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8)
@@ -63,7 +64,7 @@ class TeacherIndex(StoryIndex):
             centroid = self.story(story_id)
             if centroid is None:
                 continue
-            gap = _gap((f.start, f.end), (centroid["s"], centroid["e"]))
+            gap = event_gap((f.start, f.end), (centroid["s"], centroid["e"]))
             if gap > self.window:
                 continue
             x = pair_features(mine, centroid, self.idf, similarity(mine, centroid, self.idf), gap / self.window)

@@ -25,9 +25,10 @@ Decision: a near-duplicate of an earlier article joins that article's story. Oth
 with the centroid of every candidate story whose event interval is within the window: ``score = (w_text *
 text + w_title * title + w_entity * entity) * (1 - time_decay * gap / window)`` (cosines of IDF-weighted
 vectors; ``gap`` between the event intervals). The best story is joined when its score is at least the
-threshold and leads the runner-up by the margin; else the article starts a story of its own (its id is the
-article's id). The weights and threshold are chosen on a development set
-(docs/stories.md). Precision first: a story wrongly merged is worse than one story split.
+threshold and leads the runner-up by the margin, or (weaker evidence of its own) when it is the one candidate
+story quoting the same statement (:mod:`~newsingest.enrich.story_quotes`); else the article starts a story of its
+own (its id is the article's id). The weights and threshold are chosen on a development set (docs/stories.md).
+Precision first: a story wrongly merged is worse than one story split.
 
 Expiry: articles ingested more than the window before the watermark are removed with their list entries,
 and a story with them once its latest article is gone. Redelivery of an article still in the store returns
@@ -61,9 +62,10 @@ from newsingest.enrich.story_centroid import (
     weigh_article,
     weigh_record,
 )
-from newsingest.enrich.story_features import StoryFeatures, entity_keys, event_interval, story_features
+from newsingest.enrich.story_features import StoryFeatures, entity_keys, event_gap, event_interval, story_features
 from newsingest.enrich.story_idf import LEDGER, StreamIdf
 from newsingest.enrich.story_model import MergeModel, pair_features
+from newsingest.enrich.story_quotes import quote_choice, shared_passages
 from newsingest.enrich.terms import cosine
 from newsingest.streaming.local_db import LocalDatabase
 
@@ -100,6 +102,7 @@ class Thresholds:
     cross_entity: float = 0.6  # it joins the story whose rarity-weighted entities match this well
     cross_shared: int = 4  # and that names at least this many of its specific entities
     cross_margin: float = 0.2  # and whose entity cosine leads the runner-up's by this much
+    quotes: int = 2  # else the one candidate story sharing this many quote passages (story_quotes.py; 0: off)
     time_decay: float = 0.3  # score lost at a gap of the whole window (linear in between)
     w_text: float = 0.6
     w_title: float = 0.2
@@ -187,9 +190,12 @@ class StoryIndex:
         scores: dict[str, float] = {}
         names: dict[str, float] = {}  # entity cosine of the stories naming enough of the article's entities
         words_shared: set[str] = set()  # the stories whose words the article shares
+        quoted: dict[str, list[int]] = {}  # the quote passages of each candidate story's articles
         mine = weigh_article(f, self.idf)
         for record in candidates:
             story_id = record["story"]
+            if f.quotes and record.get("qp"):
+                quoted.setdefault(story_id, []).extend(record["qp"])
             if story_id in scores:
                 continue
             if len(scores) >= self.max_candidates:
@@ -199,19 +205,24 @@ class StoryIndex:
                 names[story_id] = sim.entity if sim.shared_entities >= self.thresholds.cross_shared else 0.0
                 if sim.text >= self.thresholds.cross_text:
                     words_shared.add(story_id)
-        return StoryDecision(self._choose(scores, names, words_shared) or f.article_id, None)
+        chosen = self._choose(scores, names, words_shared, shared_passages(f.quotes, quoted))
+        return StoryDecision(chosen or f.article_id, None)
 
-    def _choose(self, scores: dict[str, float], names: dict[str, float], words_shared: set[str]) -> str | None:
+    def _choose(self, scores: dict[str, float], names: dict[str, float], words_shared: set[str],
+                quoted: dict[str, int] | None = None) -> str | None:  # fmt: skip
         """The story to join: the best score if it clears the threshold (or, above ``story_low``, is ``ratio``
-        times the runner-up's) and leads the runner-up by the margin; else the story that names the article's
-        specific entities best (``cross_entity``, ``cross_shared``, leading the runner-up by ``cross_margin``)
-        when the article shares almost none of its words (another language)."""
+        times the runner-up's) and leads the runner-up by the margin; else the one story sharing ``quotes``
+        quote passages with the article; else the story that names the article's specific entities best
+        (``cross_entity``, ``cross_shared``, leading the runner-up by ``cross_margin``) when the article shares
+        almost none of its words (another language)."""
         t = self.thresholds
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if ranked and ranked[0][1] >= min(t.story, t.story_low):
             best, runner_up = ranked[0][1], (ranked[1][1] if len(ranked) > 1 else 0.0)
             if best - runner_up >= t.margin and (best >= t.story or best >= t.ratio * runner_up):
                 return ranked[0][0]
+        if (by_quote := quote_choice(quoted or {}, t.quotes)) is not None:
+            return by_quote
         by_names = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))
         if not by_names or by_names[0][0] in words_shared:
             return None
@@ -224,7 +235,7 @@ class StoryIndex:
         centroid = self.story(story_id)
         if centroid is None:
             return 0.0, None
-        gap = _gap((f.start, f.end), (centroid["s"], centroid["e"]))
+        gap = event_gap((f.start, f.end), (centroid["s"], centroid["e"]))
         if gap > self.window:
             return 0.0, None
         sim = similarity(mine, centroid, self.idf)
@@ -266,6 +277,7 @@ class StoryIndex:
             "id": f.article_id, "s": f.start, "e": f.end, "n": f.seen, "q": meta["seq"],
             "story": decision.story_id, "dup": decision.duplicate_of, "h": f.simhash_hex, "k": f.tokens,
             "t": f.terms, "tt": f.title_terms, "x": f.entities, "g": sorted(f.generic), "bk": keys,
+            **({"qp": list(f.quotes)} if f.quotes else {}),
         })  # fmt: skip
         centroid = self.story(decision.story_id)
         if centroid is None:
@@ -379,17 +391,3 @@ def _ref(article_id: str) -> str:
     """Short key of an article or a story in the store (the first 64 bits of its SHA-256 id)."""
     return article_id[:REF_CHARS]
 
-
-def _gap(a: tuple[float | None, float], b: tuple[float | None, float]) -> float:
-    """Seconds between two event intervals (0 when they overlap); a ``None`` start (an undated article) is open
-    to the past, except between two undated articles, which compare their ingest times."""
-    a_start, a_end = a
-    b_start, b_end = b
-    if a_start is None and b_start is None:
-        return abs(a_end - b_end)
-    gaps = [0.0]
-    if a_start is not None:
-        gaps.append(a_start - b_end)
-    if b_start is not None:
-        gaps.append(b_start - a_end)
-    return max(gaps)

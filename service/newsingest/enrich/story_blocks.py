@@ -79,7 +79,7 @@ class BlockingIndex:
 
     def candidates(self, keys: Sequence[str], start: float | None, end: float, window_s: float) -> list[str]:
         """The articles listed under any of ``keys`` whose event interval is at most ``window_s`` from
-        ``(start, end)`` (the story step's ``_gap``, written in SQL), the most keys shared first, then the most
+        ``(start, end)`` (``story_features.event_gap``, written in SQL), the most keys shared first, then the most
         recent: one query, and only the candidates reach Python."""
         keys = list(dict.fromkeys(keys))
         if not keys:

@@ -6,7 +6,8 @@
   (``p:<family name>``, ``org:<name>``, ``g:<geonames id>``...), and which of them are generic (countries);
 - the event interval (``published_at`` widened to its stated precision, or "at or before ``received_at``")
   and the ingest time;
-- ``title``: the headline, a story's readable label when the article is the story's most central one.
+- ``title``: the headline, a story's readable label when the article is the story's most central one;
+- ``quotes``: hashes of the eight-word windows of its quotations (:mod:`~newsingest.enrich.story_quotes`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsingest.enrich import simhash as sh
+from newsingest.enrich.story_quotes import quote_passages
 from newsingest.enrich.terms import content_terms_of, words
 from newsingest.models import DatePrecision, Entity, EntityType, Place, RawArticle
 from newsingest.text.agencies import canonical_agency
@@ -45,6 +47,7 @@ class StoryFeatures:
     seen: float  # ingest time; drives expiry
     title: str = ""  # the headline: the story's label when this article is its most central one
     title_derived: bool = False  # the file had no headline (the title is the text's first words)
+    quotes: tuple[int, ...] = ()  # sampled hashes of the eight-word windows inside quotation marks
 
     @property
     def simhash_hex(self) -> str:
@@ -67,6 +70,21 @@ def event_interval(raw: RawArticle) -> tuple[float | None, float]:
         return None, raw.provenance.received_at.timestamp()
     start = raw.published_at
     return start.timestamp(), _add_precision(start, raw.published_precision).timestamp()
+
+
+def event_gap(a: tuple[float | None, float], b: tuple[float | None, float]) -> float:
+    """Seconds between two event intervals (0 when they overlap); a ``None`` start (an undated article) is open
+    to the past, except between two undated articles, which compare their ingest times."""
+    a_start, a_end = a
+    b_start, b_end = b
+    if a_start is None and b_start is None:
+        return abs(a_end - b_end)
+    gaps = [0.0]
+    if a_start is not None:
+        gaps.append(a_start - b_end)
+    if b_start is not None:
+        gaps.append(b_start - a_end)
+    return max(gaps)
 
 
 def _place_key(place: Place) -> str:
@@ -132,4 +150,5 @@ def story_features(raw: RawArticle, entities: Sequence[Entity], places: Sequence
         seen=raw.provenance.received_at.timestamp(),
         title=" ".join(raw.title.split())[:LABEL_CHARS],
         title_derived=raw.title_derived,
+        quotes=quote_passages(raw.body),
     )
