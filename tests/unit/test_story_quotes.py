@@ -26,7 +26,9 @@ def test_quotations_of_every_style_and_never_the_narration_between_two() -> None
         "„Wir werden das Gesetz nicht aufgeben, egal was passiert“, sagte er. »Ein Zitat in Chevrons, lang "
         "genug für die Regel«. «Nous ne renoncerons jamais à ce projet de loi, quoi qu’il arrive» dit-il. "
         "“Curly quotes of English newspapers count as well as straight ones” — and a ‘single quoted phrase "
-        "that is long enough’ does not, nor does a short “quip”."
+        "that is long enough’ does not, nor does a short “quip”.\n"
+        '"A quotation over two paragraphs opens both of them,\n\n"and closes only at the end of the last one." '
+        "Then the narration goes on."
     )
     assert quotations(text) == [
         "We will not give up on this bill, whatever happens.",
@@ -35,6 +37,8 @@ def test_quotations_of_every_style_and_never_the_narration_between_two() -> None
         "Ein Zitat in Chevrons, lang genug für die Regel",
         "Nous ne renoncerons jamais à ce projet de loi, quoi qu’il arrive",
         "Curly quotes of English newspapers count as well as straight ones",
+        "A quotation over two paragraphs opens both of them,",
+        "and closes only at the end of the last one.",
     ]
 
 

@@ -30,9 +30,12 @@ MIN_QUOTE_CHARS = 30
 # between one quotation's end and the next one's start is never read as a quotation. Single quotes are left out:
 # their closing mark is the apostrophe ("don’t").
 _STRAIGHT = r'(?<![^\s(\[{—–-])"(?=[^\s"])([^"]{' + str(MIN_QUOTE_CHARS) + r',4000}?)(?<=\S)"(?![^\s.,;:!?)\]}—–-])'
+# a quotation over several paragraphs opens each of them and closes only the last: a paragraph that opens with a
+# mark, has none other and is followed by one that opens with a mark is a quotation too
+_CONTINUED = r'(?m:^)[ \t]*["“„»«]([^"“”„»«\n]{' + str(MIN_QUOTE_CHARS) + r',4000})(?=\n\s*["“„»«])'
 _QUOTE = re.compile(
     "|".join(
-        [_STRAIGHT]
+        [_CONTINUED, _STRAIGHT]
         + [
             f"{opening}([^{opening}{closing}]{{{MIN_QUOTE_CHARS},4000}}?)[{closing}]"
             for opening, closing in (("“", "”"), ("„", "“”"), ("»", "«"), ("«", "»"))
