@@ -44,6 +44,7 @@ _ENGLISH_WORK = {
     "prequel", "drama", "comedy", "sitcom", "thriller", "documentary", "programme", "opera", "blockbuster",
     "fable", "ballad", "titled", "entitled",
 }  # fmt: skip
+_FIRST_NAMES = {"Roman"}  # kind nouns that are first names too
 _MAX_OCCURRENCES = 8  # of a name, looked at for a kind noun before it
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 # "Filmen wie Echo Park", "films such as Shrek", "bands like Keane", "shows including Joey": the kind noun
@@ -115,6 +116,8 @@ def _kind_before(text: str, start: int, language: str) -> tuple[EntityType, bool
             words.pop()
         if not words:
             return None
+    if words[-1] in _FIRST_NAMES and (len(words) < 2 or not words[-2][:1].islower()):
+        return None  # "Stürmer Roman Kienast": a first name; the noun comes after a determiner ("im Roman X")
     kind = _kind(words[-1], language)
     return (kind, examples or _inflected(words[-1], language)) if kind else None
 
