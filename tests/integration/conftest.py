@@ -31,7 +31,8 @@ def stack() -> Settings:
 @pytest.fixture
 def isolated(stack: Settings, tmp_path: Path) -> Iterator[Settings]:
     """Settings with topics, index, aliases and folders of this test's own."""
-    settings = isolated_settings(stack, tmp_path)
+    # a killed worker's partitions move after 10 s instead of Faust's 60: the drills restart workers
+    settings = isolated_settings(stack, tmp_path, kafka_session_timeout_s=10.0)
     settings.inbox_dir.mkdir(parents=True)
     yield settings
     remove_namespace(settings)  # topics, indices and groups of the test, so repeated runs do not pile up

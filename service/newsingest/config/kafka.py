@@ -53,6 +53,13 @@ class KafkaSettings(BaseModel):
     dlq_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, description="news.dlq retention")
     app_id: str = Field(default="newsingest", description="Faust app id; prefix of consumer groups")
     indexer_group: str = Field(default="newsingest.indexer", description="consumer group of the indexer")
+    kafka_session_timeout_s: float = Field(
+        default=60.0,
+        ge=6.0,
+        le=300.0,
+        description="how long Kafka waits for a silent consumer before it hands its partitions to another: a worker"
+        " killed with kill -9 is replaced after this long (the enrich agent's group; the indexer's is at most 30 s)",
+    )
     producer_linger_ms: int = Field(default=20, ge=0, description="how long producers wait to fill a batch")
     producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = Field(
         default="zstd",

@@ -38,8 +38,8 @@ def indexer_consumer(settings: Settings, group_id: str | None = None) -> AIOKafk
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_interval_ms=3_600_000,  # a batch may be retried through a long Elasticsearch outage
-        session_timeout_ms=30_000,
-        heartbeat_interval_ms=3_000,
+        session_timeout_ms=int(min(30.0, settings.kafka_session_timeout_s) * 1000),
+        heartbeat_interval_ms=int(min(3.0, settings.kafka_session_timeout_s / 3) * 1000),
     )
 
 
