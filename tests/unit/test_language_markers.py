@@ -98,6 +98,13 @@ def test_serbo_croatian_markers_follow_the_standards() -> None:
     assert sr["sr"] > sr["bs"] > sr["hr"] == 0
 
 
+def test_more_reflexes_of_yat_are_markers() -> None:
+    ijekavian = "Niko ne smije biti podvrgnut nečovječnom postupku, svagdje, ni u sjedištu savjeta, rekao je i htio."
+    ekavian = "Niko ne sme biti podvrgnut nečovečnom postupku, svagde, ni u sedištu saveta, rekao je i hteo."
+    assert marker_hits(ijekavian, SERBO_CROATIAN) == {"hr": 6, "bs": 7, "sr": 1}  # niko: Bosnian and Serbian
+    assert marker_hits(ekavian, SERBO_CROATIAN) == {"sr": 7, "bs": 1}
+
+
 def test_inflected_forms_of_one_stem_count_once() -> None:
     assert marker_hits("obitelj obitelji obiteljima", SERBO_CROATIAN) == {"hr": 1}
     assert marker_hits("direktorijum", SERBO_CROATIAN) == {"sr": 1}  # the longest stem wins over direktorij*
