@@ -58,7 +58,7 @@ def create_app(
         stream_wait_empty=True,
         broker_commit_interval=1.0,
         broker_session_timeout=settings.kafka_session_timeout_s,
-        broker_heartbeat_interval=min(3.0, settings.kafka_session_timeout_s / 3),
+        broker_heartbeat_interval=settings.kafka_heartbeat_interval_s,
         web_enabled=False,  # our own web part serves /health and /metrics (runtime/parts.py)
         web_host=settings.web_host,
         web_port=settings.web_port,

@@ -68,6 +68,11 @@ class KafkaSettings(BaseModel):
     )
 
     @property
+    def kafka_heartbeat_interval_s(self) -> float:
+        """Heartbeats of the consumer groups: every 3 s, or a third of a shorter session timeout."""
+        return min(3.0, self.kafka_session_timeout_s / 3)
+
+    @property
     def compression_type(self) -> str | None:
         """``producer_compression`` as the Kafka clients take it (None: uncompressed)."""
         return None if self.producer_compression == "none" else self.producer_compression

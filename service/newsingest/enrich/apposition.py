@@ -12,6 +12,7 @@ article gets the organisation type.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -35,7 +36,7 @@ _ENGLISH_KIND = {
 _GERMAN_WORK = {"film", "spiel", "game", "serie", "album", "buch", "roman", "song", "single", "musical", "sendung",
                 "lied", "show", "oper", "hit", "komödie", "drama", "thriller", "krimi", "doku", "dokumentation",
                 "sitcom", "titel"}  # fmt: skip
-_GERMAN_INFLECTION = re.compile(r"s$")  # a plural HanTa tags as a name ("Hits"); "Spieler" is no "Spiel"
+_GERMAN_KINDS = tuple(_GERMAN_KIND | _GERMAN_WORK)
 _KIND_ENDING = re.compile(
     "(?:" + "|".join(sorted(_GERMAN_KIND | _GERMAN_WORK, key=len, reverse=True)) + ")(?:e|en|n|s|es|er|ern)?$"
 )
@@ -64,7 +65,8 @@ def _german_kind(word: str) -> tuple[EntityType, bool] | None:
     morphemes = [m for m, tag in analyse((last,))[0][2] if tag.startswith("NN")]
     element = morphemes[-1].casefold() if morphemes else last.casefold()
     compound = len(morphemes) > 1 or last != word
-    for candidate in dict.fromkeys((element, _GERMAN_INFLECTION.sub("", element))):
+    # a plural HanTa tags as a name ("Hits") loses its "s" ("Spieler" is no "Spiel": only "s" is stripped)
+    for candidate in dict.fromkeys((element, element.removesuffix("s"))):
         for kinds, kind in ((_GERMAN_KIND, EntityType.ORGANISATION), (_GERMAN_WORK, EntityType.MISC)):
             for noun in kinds:
                 if candidate == noun or (len(noun) >= 6 and candidate.endswith(noun)):
@@ -93,7 +95,7 @@ def _kind(word: str, language: str) -> EntityType | None:
 def _inflected(word: str, language: str) -> bool:
     """The kind noun is a plural (or, in German, another inflected form): "Filmen", "Bühnenhits", "shows"."""
     if language == "de":
-        return not word.casefold().endswith(tuple(_GERMAN_KIND | _GERMAN_WORK))
+        return not word.casefold().endswith(_GERMAN_KINDS)
     return word not in _ENGLISH_KIND and word not in _ENGLISH_WORK
 
 
@@ -168,6 +170,8 @@ def retype_appositions(
     kinds: dict[str, EntityType] = {}
     result: list[CleanMention] = []
     listed: CleanMention | None = None  # a name after a plural kind noun or "wie"/"such as": a list may go on
+    # the kind at other occurrences of a name, looked for once per name however often it is mentioned
+    elsewhere = functools.cache(lambda surface: _kind_elsewhere(surface, texts, language))
     for m in mentions:
         words = m.text.split()
         inner = _compound_kind(words[0]) if len(words) > 1 and language == "de" else None
@@ -186,7 +190,7 @@ def retype_appositions(
                 kind, in_list = found
             elif _continues_list(listed, m, text):
                 kind, in_list = kinds.get(fold(listed.form)) if listed else None, True  # "Filmen wie A, B und C"
-            elif (kind := _kind_elsewhere(m.text, texts, language)) is EntityType.ORGANISATION:
+            elif (kind := elsewhere(m.text)) is EntityType.ORGANISATION:
                 kind = None if m.type is EntityType.LOCATION and known(m.form) else kind  # "Landesstudio Wien ... Wien"
             if kind is EntityType.MISC and m.type is EntityType.LOCATION and known(m.form):
                 kind = None  # "im Animationsfilm Kanada (wird die Schuld zugeschoben)": a known place stays one

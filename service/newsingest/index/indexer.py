@@ -39,7 +39,7 @@ def indexer_consumer(settings: Settings, group_id: str | None = None) -> AIOKafk
         auto_offset_reset="earliest",
         max_poll_interval_ms=3_600_000,  # a batch may be retried through a long Elasticsearch outage
         session_timeout_ms=int(min(30.0, settings.kafka_session_timeout_s) * 1000),
-        heartbeat_interval_ms=int(min(3.0, settings.kafka_session_timeout_s / 3) * 1000),
+        heartbeat_interval_ms=int(settings.kafka_heartbeat_interval_s * 1000),
     )
 
 
