@@ -91,11 +91,11 @@ def test_a_kind_noun_before_an_untagged_occurrence_types_the_tagged_one() -> Non
 
 def test_only_a_place_the_model_typed_as_one_survives_a_kind_of_work() -> None:
     body = "Nina Gantz zeigt im Puppenfilm Edmond eine Kindheit, im Animationsfilm Kanada die Schuld. Stürmer " \
-        "Roman Kienast fehlt."
-    spans = [("Nina Gantz", PER), ("Edmond", PER), ("Kanada", LOC), ("Kienast", PER)]
+        "Roman Kienast fehlt. Er muss absitzen. Roman Weidenfeller auch."
+    spans = [("Nina Gantz", PER), ("Edmond", PER), ("Kanada", LOC), ("Kienast", PER), ("Weidenfeller", PER)]
     entities = normalise_entities(
         [("body", body, mentions(body, spans))], language="de", known={"Edmond", "Kanada"}.__contains__
     )
     assert {e.name: e.type for e in entities} == {
-        "Nina Gantz": PER, "Edmond": EntityType.MISC, "Kanada": LOC, "Kienast": PER,
+        "Nina Gantz": PER, "Edmond": EntityType.MISC, "Kanada": LOC, "Kienast": PER, "Weidenfeller": PER,
     }  # fmt: skip

@@ -46,6 +46,7 @@ _ENGLISH_WORK = {
     "fable", "ballad", "titled", "entitled",
 }  # fmt: skip
 _FIRST_NAMES = {"Roman"}  # kind nouns that are first names too
+_DETERMINED = re.compile(r"(?<![\w-])[a-zäöüß][\w-]*[ \t]+[\w-]+\s+$")  # "im Roman ": a lower-case word right before
 _MAX_OCCURRENCES = 8  # of a name, looked at for a kind noun before it
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 # "Filmen wie Echo Park", "films such as Shrek", "bands like Keane", "shows including Joey": the kind noun
@@ -118,8 +119,8 @@ def _kind_before(text: str, start: int, language: str) -> tuple[EntityType, bool
             words.pop()
         if not words:
             return None
-    if words[-1] in _FIRST_NAMES and (len(words) < 2 or not words[-2][:1].islower()):
-        return None  # "Stürmer Roman Kienast": a first name; the noun comes after a determiner ("im Roman X")
+    if words[-1] in _FIRST_NAMES and not examples and not _DETERMINED.search(window):
+        return None  # "Stürmer Roman Kienast", ". Roman Kienast": a first name; the noun has one ("im Roman X")
     kind = _kind(words[-1], language)
     return (kind, examples or _inflected(words[-1], language)) if kind else None
 
