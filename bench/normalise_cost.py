@@ -1,4 +1,5 @@
-"""CPU cost of the entity steps of issue 13 (nominative, person completion, abbreviations, appositions, ORG heads).
+"""CPU cost of the entity steps of issue 13 (nominative, person completion, abbreviations, appositions,
+prepositions inside spans, ORG heads).
 
     .venv/bin/python bench/normalise_cost.py [--repeat 20]
 
@@ -68,7 +69,8 @@ def cpu_ms(inputs: Inputs, repeat: int, org_heads: bool) -> float:
 
 def without_new_steps() -> Callable[[], None]:
     saved = (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations,
-             normalise.retype_appositions)  # fmt: skip
+             normalise.retype_appositions, normalise.split_prepositions)  # fmt: skip
+    normalise.split_prepositions = lambda mentions, texts, known, language: mentions  # type: ignore[assignment]
     normalise.retype_appositions = lambda mentions, texts, language, known: mentions  # type: ignore[assignment]
     normalise.extend_persons = lambda mentions, texts: mentions  # type: ignore[assignment]
     normalise.nominative_mentions = lambda mentions, texts: mentions  # type: ignore[assignment]
@@ -76,7 +78,7 @@ def without_new_steps() -> Callable[[], None]:
 
     def restore() -> None:
         (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations,
-         normalise.retype_appositions) = saved  # fmt: skip
+         normalise.retype_appositions, normalise.split_prepositions) = saved  # fmt: skip
 
     return restore
 

@@ -145,3 +145,11 @@ def test_far_away_small_places_are_implausible(gaz: Gazetteer) -> None:
     assert resolve(gaz, "Nordkorea", "Wladiwostok")["Wladiwostok"].country_code == "RU"  # a neighbour
     assert resolve(gaz, "Deutschland", "Mailand")["Mailand"].country_code == "IT"  # big enough anywhere
     assert resolve(gaz, "Deutschland", "Texas")["Texas"].country_code == "US"
+
+
+def test_identity_joins_names_of_one_place_but_not_a_city_alias_that_is_another_citys_name(gaz: Gazetteer) -> None:
+    assert gaz.identity("USA") == gaz.identity("Vereinigte Staaten") == gaz.identity("United States") is not None
+    assert gaz.identity("Wien") == gaz.identity("Vienna") is not None
+    assert gaz.best("Ariel") is not None  # GeoNames lists "Ariel" among the names of Jerusalem ...
+    assert gaz.identity("Ariel") is None  # ... and as a town of its own: no merge with "Jerusalem"
+    assert gaz.identity("Jerusalem") is not None

@@ -161,6 +161,18 @@ class Gazetteer:
         found = self.lookup(name)
         return max(found, key=base_score).place if found else None
 
+    def identity(self, name: str) -> str | None:
+        """The key under which differently written names of one place are one entity ("USA", "Vereinigte
+        Staaten"), or None when the name is ambiguous in a way a merge must not hide: a city's alternate name
+        that is another city's own name ("Ariel", a name of Jerusalem in GeoNames and a town of its own)."""
+        found = self.lookup(name)
+        if not found:
+            return None
+        best = max(found, key=base_score)
+        if best.place.kind == "city" and not best.primary and any(c.primary and c.place.kind == "city" for c in found):
+            return None
+        return best.place.key
+
     def __len__(self) -> int:
         return len(self._index)
 

@@ -52,6 +52,7 @@ from newsingest.enrich.mention_clean import (
     strip_genitives,
 )
 from newsingest.enrich.ner.base import RawMention
+from newsingest.enrich.preposition_spans import split_prepositions
 from newsingest.enrich.spans import is_adjective_phrase
 from newsingest.models import Entity, EntityType, Mention
 
@@ -79,6 +80,7 @@ def normalise_entities(
         cleaned.extend(clean_mentions(field_name, text, raw))
     cleaned = sorted(set(cleaned), key=position)
     german = language.split("-")[0] == "de"
+    cleaned = split_prepositions(cleaned, texts, is_known, language.split("-")[0])
     if german:
         cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]

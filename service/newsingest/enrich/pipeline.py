@@ -69,8 +69,7 @@ def analyse(
     def identity(name: str, entity_type: EntityType) -> str | None:
         if entity_type is not EntityType.LOCATION:
             return None
-        place = gazetteer.best(name)
-        return place.key if place else None
+        return gazetteer.identity(name)
 
     entities = normalise_entities(
         [("title", raw.title, title_mentions), ("body", raw.body, body_mentions)],
