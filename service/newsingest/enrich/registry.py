@@ -11,6 +11,9 @@ and the benchmarks use a plain dict. One record per entity::
 Resolution, for each person and organisation of an article (after the in-article coreference of
 enrich/normalise.py), in this order; the first rule that gives exactly one entity wins, none leaves the name:
 
+0. German and other languages with an -s genitive, persons only: the name less its final s is a registered
+   person used at least as often as the name itself ("Angela Merkels Politik" -> "Angela Merkel"; the
+   article alone gives no evidence for stripping "Merkels", and "Tom Hanks" must stay);
 1. the name is a registered entity of the same type (any case/diacritics/punctuation variant) -> its name;
 2. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity;
 3. persons only: the name is part of exactly one registered full name *in context* -- its words a contiguous
@@ -50,6 +53,7 @@ from typing import Any, Protocol, TypeVar
 
 from newsingest.config import Settings
 from newsingest.enrich.countries import canonical_countries, merge_same_name
+from newsingest.enrich.normalise import GENITIVE_LANGUAGES
 from newsingest.log import get_logger
 from newsingest.models import Entity, EntityType, Place
 from newsingest.text.folding import fold
@@ -220,7 +224,7 @@ class EntityRegistry:
         if not self.enabled:
             return analysis
         entities, places = canonical_countries(analysis.entities, analysis.places, language)
-        entities = self.resolve_entities(entities, places)
+        entities = self.resolve_entities(entities, places, genitive=language.split("-")[0] in GENITIVE_LANGUAGES)
         self.learn(entities, places)
         return dataclasses.replace(analysis, entities=entities, places=places)  # type: ignore[type-var]
 
@@ -250,15 +254,37 @@ class EntityRegistry:
             return self._name(in_context[0])
         return None
 
+    def genitive_base(self, entity: Entity) -> str | None:
+        """A person's name in the genitive the article gave no evidence for ("Angela Merkels Politik", "Steven
+        Spielbergs Film"): the registered name without the final s, when that is registered and used at least as
+        often as the name itself (a genitive learned before its base is overtaken once the base is known;
+        "Tom Hanks" stays: no "Tom Hank")."""
+        name = entity.name
+        if entity.type is not EntityType.PERSON or " " not in name or not name.endswith("s") or name.endswith("ss"):
+            return None
+        self._refresh()
+        base = self._index.record(entity_key(entity.type, name[:-1]))
+        if base is None:
+            return None
+        own = self._index.record(entity_key(entity.type, name))
+        now = self.clock()
+        if own is not None and own.decayed(now, self.half_life_s) > base.decayed(now, self.half_life_s):
+            return None
+        return base.name
+
     def _name(self, key: str) -> str | None:
         record = self._index.record(key)
         return record.name if record is not None else None
 
-    def resolve_entities(self, entities: Sequence[Entity], places: Sequence[Place] = ()) -> list[Entity]:
+    def resolve_entities(
+        self, entities: Sequence[Entity], places: Sequence[Place] = (), *, genitive: bool = False
+    ) -> list[Entity]:
         resolved = []
         context = _context_names(entities, places)
         for entity in entities:
-            name = self.canonical(entity.type, entity.name, context - {fold(entity.name)})
+            name = (genitive and self.genitive_base(entity)) or self.canonical(
+                entity.type, entity.name, context - {fold(entity.name)}
+            )
             resolved.append(entity if name is None or name == entity.name else entity.model_copy(update={"name": name}))
         return merge_same_name(resolved)
 
