@@ -15,6 +15,9 @@ from tests.fixtures.enrich.fakes import LOC, ORG, PER, mentions
         ("Bayerischem Rundfunk", ["vom"], "Bayerischer Rundfunk"),  # no cue between m/n: masculine
         ("Weißen Haus", ["im", "das"], "Weißes Haus"),  # "das" elsewhere in the article: neuter
         ("Islamischen Staates", ["des"], "Islamischer Staat"),  # genitive head noun too
+        # no cue right before ("des bis Mittwoch dauernden Östlichen Wirtschaftsforums"): a genitive -s only on
+        # a masculine or neuter noun, and "-forum" is neuter
+        ("Östlichen Wirtschaftsforums", [], "Östliches Wirtschaftsforum"),
         ("Internationalen Atomenergiebehörde", ["der"], "Internationale Atomenergiebehörde"),
         ("Freien Demokratischen Partei", ["der"], "Freie Demokratische Partei"),  # every adjective
         ("Neuen Zürcher Zeitung", ["der"], "Neue Zürcher Zeitung"),  # invariable place adjective kept

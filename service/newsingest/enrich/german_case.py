@@ -120,9 +120,11 @@ def nominative(form: str, cues: Iterable[str] = ()) -> str:
     elif plural:
         gender = "pl"
     else:
-        if noun_suffix in _GENITIVE_SUFFIXES and head_word.endswith(noun_suffix) and cue_genders <= set("mn"):
-            head = head_word[: -len(noun_suffix)]
         options = cue_genders & _noun_gender(head_morphs, head_lemma) or cue_genders
+        if noun_suffix in _GENITIVE_SUFFIXES and head_word.endswith(noun_suffix) and options <= set("mn"):
+            # "des bis Mittwoch dauernden Östlichen Wirtschaftsforums": no cue right before the name, but only
+            # a masculine or neuter noun takes a genitive -s, and "Forum" is neuter
+            head = head_word[: -len(noun_suffix)]
         gender = next(g for g in "mfn" if g in options)
     result = list(words)
     for i, stem, _ending in adjectives:
