@@ -79,6 +79,12 @@ def test_english_possessives_but_no_bare_s_stripping() -> None:
     assert "William" in entities
 
 
+def test_a_saints_possessive_is_part_of_the_name() -> None:
+    body = "They won at St Mary's and at St. John's Wood; St Helens' coach and San Francisco's mayor spoke."
+    spans = [("St Mary", LOC), ("St. John's", LOC), ("St Helens'", ORG), ("San Francisco's", LOC)]
+    assert set(by_name(run(body, spans, language="en"))) == {"St Mary's", "St. John's", "St Helens", "San Francisco"}
+
+
 def test_case_whitespace_and_hyphen_variants_are_one_entity() -> None:
     title = "KIM JONG UN reist nach Russland"
     body = "Kim  Jong Un reiste. Später kam Kim Jong-un an. Kim winkte."

@@ -47,6 +47,8 @@ _TITLE_SUFFIX = re.compile(
 )
 _EDGE_PUNCT = "\"'„“”‚‘’«»‹›()[]{}<>,;:!?¿¡*•·|/\\–—-_ \t\r\n"
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+# "St Mary's" (a church, a stadium) keeps its 's; "St Helens' coach" and "San Francisco's mayor" are possessives
+_SAINT = re.compile(r"(?:St\.?|Saint)\s+[A-Z]\w*[^\Ws](?:['’]s)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,12 @@ def clean_mentions(field_name: Field, text: str, raw: Iterable[RawMention]) -> l
                 start = _strip_titles(text, start, end)
             surface = text[start:end]
             possessive = _POSSESSIVE.search(surface)
+            if _SAINT.match(surface):  # the saint's possessive is part of the name
+                tail = re.match(r"['’]s(?!\w)", text[end:])
+                if possessive is None and tail is not None:
+                    end += len(tail.group())
+                    surface = text[start:end]
+                possessive = None
             if possessive and len(surface) - len(possessive.group()) >= 2:
                 if possessive.group()[0] in "'’":  # "Putin's", "Kraus'": the apostrophe part is no name
                     end -= len(possessive.group())
