@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from newsingest.enrich.story_centroid import add_member, new_centroid
+from newsingest.enrich.story_centroid import add_member, cosine, new_centroid
 from newsingest.enrich.story_features import StoryFeatures
 from newsingest.enrich.story_idf import StreamIdf
 
@@ -85,3 +86,20 @@ def test_weighing_a_vector_gives_each_key_its_idf_exactly() -> None:
     assert weighed == {k: w * fresh.idf(k) for k, w in vector.items()}
     assert idf.weigh({"1": 1.0, "4": 3.0}, "e:p:") == {"1": fresh.idf("e:p:1"), "4": 3.0 * fresh.idf("e:p:4")}
     assert len({round(v, 9) for v in weighed.values()}) == 4  # the keys really weigh differently
+
+
+def test_the_one_pass_weighted_cosine_is_weigh_then_cosine() -> None:
+    records = {"a": {"n": 0, "t": {"putin": 1.0, "waffen": 1.0}, "x": {"e:p:putin": 1.0}}, "b": record(5, "putin")}
+    idf = StreamIdf(tau_s=3600 * 72)
+    idf.reconcile({0: ["x:0"]}, lambda k: ["a", "b"], list, records.get, now=10)
+    mine = idf.weigh({"putin": 2.0, "korea": 1.0, "waffen": 0.5})
+    norm = math.sqrt(sum(w * w for w in mine.values()))
+    centroid = {"putin": 1.5, "waffen": 3.0, "wetter": 0.7}
+    assert math.isclose(idf.weighted_cosine(mine, norm, centroid), cosine(mine, idf.weigh(centroid)), rel_tol=1e-12)
+    damped = {k: w * (0.3 if k == "p:putin" else 1.0) for k, w in idf.weigh({"p:putin": 1.0, "l:1": 2.0}, "e:").items()}
+    entities = {"p:putin": 0.5, "l:1": 1.0}
+    entities_norm = math.sqrt(sum(w * w for w in entities.values()))
+    one_pass = idf.weighted_cosine(entities, entities_norm, {"p:putin": 1.0, "l:1": 2.0}, "e:", {"p:putin"}, 0.3)
+    assert math.isclose(one_pass, cosine(entities, damped), rel_tol=1e-12)
+    assert idf.weighted_cosine({}, 0.0, centroid) == 0.0
+    assert idf.weighted_cosine(mine, norm, {"unrelated": 1.0}) == 0.0

@@ -96,11 +96,23 @@ class Weighted:
     title: dict[str, float]
     entities: dict[str, float]
     generic: frozenset[str]
+    terms_norm: float = 0.0  # Euclidean norms, once per article, not once per candidate story
+    title_norm: float = 0.0
+    entities_norm: float = 0.0
+
+
+def _weighted(terms: dict[str, float], title: dict[str, float], entities: dict[str, float],
+              generic: frozenset[str]) -> Weighted:  # fmt: skip
+    return Weighted(terms, title, entities, generic, _norm(terms), _norm(title), _norm(entities))
+
+
+def _norm(vector: Mapping[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
 
 
 def weigh_article(f: StoryFeatures, idf: StreamIdf) -> Weighted:
-    return Weighted(idf.weigh(f.terms), idf.weigh(f.title_terms), _entity_weights(f.entities, f.generic, idf),
-                    f.generic)  # fmt: skip
+    return _weighted(idf.weigh(f.terms), idf.weigh(f.title_terms), _entity_weights(f.entities, f.generic, idf),
+                     f.generic)  # fmt: skip
 
 
 def _entity_weights(entities: Mapping[str, float], generic: Set[str], idf: StreamIdf) -> dict[str, float]:
@@ -110,13 +122,14 @@ def _entity_weights(entities: Mapping[str, float], generic: Set[str], idf: Strea
 def similarity(mine: Weighted, centroid: Mapping[str, Any], idf: StreamIdf) -> Similarity:
     generic = mine.generic.union(centroid["g"])
     other: Mapping[str, float] = centroid["x"]
-    entities = mine.entities
+    entities, entities_norm = mine.entities, mine.entities_norm
     if generic is not mine.generic and any(k in generic for k in entities):
         entities = {k: w * GENERIC_WEIGHT if k in generic and k not in mine.generic else w for k, w in entities.items()}
+        entities_norm = _norm(entities)
     return Similarity(
-        text=cosine(mine.terms, idf.weigh(centroid["t"])),
-        title=cosine(mine.title, idf.weigh(centroid["tt"])),
-        entity=cosine(entities, _entity_weights(other, generic, idf)),
+        text=idf.weighted_cosine(mine.terms, mine.terms_norm, centroid["t"]),
+        title=idf.weighted_cosine(mine.title, mine.title_norm, centroid["tt"]),
+        entity=idf.weighted_cosine(entities, entities_norm, other, "e:", generic, GENERIC_WEIGHT),
         shared_entities=sum(1 for k in entities if k in other and k not in generic),
     )
 
@@ -124,8 +137,8 @@ def similarity(mine: Weighted, centroid: Mapping[str, Any], idf: StreamIdf) -> S
 def weigh_record(record: Mapping[str, Any], idf: StreamIdf) -> Weighted:
     """The vectors of a stored article record (``t``, ``tt``, ``x``, ``g``), weighted like :func:`weigh_article`."""
     generic = frozenset(record.get("g", ()))
-    return Weighted(idf.weigh(record["t"]), idf.weigh(record["tt"]), _entity_weights(record["x"], generic, idf),
-                    generic)  # fmt: skip
+    return _weighted(idf.weigh(record["t"]), idf.weigh(record["tt"]), _entity_weights(record["x"], generic, idf),
+                     generic)  # fmt: skip
 
 
 def relabel(centroid: dict[str, Any], ref: str, title: str, centrality: float, holder: float | None,

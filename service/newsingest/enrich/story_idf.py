@@ -22,7 +22,7 @@ documents every shared word would look common and every other one rare).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any
 
 import orjson
@@ -76,8 +76,8 @@ class StreamIdf:
     def weigh(self, vector: Mapping[str, float], prefix: str = "") -> dict[str, float]:
         """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key).
 
-        The one place of the IDF formula (:meth:`idf` asks it for one key), inline in the story step's hottest
-        loop: every candidate story's centroid is weighed for every article."""
+        One of the two places of the IDF formula (:meth:`idf` asks it for one key; :meth:`weighted_cosine` has
+        it inline too: the story step's hottest loop, every candidate story's centroid for every article)."""
         memo, df_get, log = self._memo, self.df.get, math.log
         confidence, log_total, scale = self._confidence, self._log_total, self._scale
         weighted = {}
@@ -89,6 +89,41 @@ class StreamIdf:
                 memo[key] = found
             weighted[k] = w * found
         return weighted
+
+    def weighted_cosine(
+        self,
+        mine: Mapping[str, float],
+        mine_norm: float,
+        vector: Mapping[str, float],
+        prefix: str = "",
+        damped: Set[str] = frozenset(),
+        factor: float = 1.0,
+    ) -> float:
+        """The cosine of ``mine`` (already weighted, Euclidean norm ``mine_norm``) and ``vector`` weighted by the
+        IDF of ``prefix`` + key (keys in ``damped`` also by ``factor``), in one pass over ``vector`` without
+        building the weighted copy: what :meth:`weigh` followed by a cosine gives, at about half its cost (every
+        candidate story's centroid, for every article)."""
+        if not mine or not vector or mine_norm <= 0.0:
+            return 0.0
+        memo, df_get, log, mine_get = self._memo, self.df.get, math.log, mine.get
+        confidence, log_total, scale = self._confidence, self._log_total, self._scale
+        dot = norm = 0.0
+        for k, w in vector.items():
+            key = prefix + k if prefix else k
+            found = memo.get(key)
+            if found is None:
+                found = 1.0 + confidence * (log_total - log(df_get(key, 0.0) * scale + 1.0))
+                memo[key] = found
+            x = w * found
+            if damped and k in damped:
+                x *= factor
+            norm += x * x
+            m = mine_get(k)
+            if m is not None:
+                dot += m * x
+        if dot <= 0.0:
+            return 0.0
+        return dot / (mine_norm * math.sqrt(norm))
 
     # --- keeping up with the store --------------------------------------------------------------------
     def reconcile(
