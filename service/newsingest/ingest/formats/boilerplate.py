@@ -23,7 +23,7 @@ _WHOLE = re.compile(
     r"print|teilen|share|home|startseite|menü|menu|suche|search|login|anmelden|abmelden|kommentare|comments|"
     r"kommentieren|merken|anzeige|advertisement|werbung|newsletter|weiter|zurück|next|previous|mehr|more|"
     r"top|zum\s+thema|audio|video|playlist|podcast|close|schließen|ok|akzeptieren|accept|cookies?|"
-    r"\d+\s+(?:kommentare|comments)|\s*[|•·›»>«<\-–—*]+\s*)\s*[.:]?$",
+    r"\d+\s+(?:kommentare|comments)|\s*[|•·›»>«<\-–—*]+\s*+)\s*[.:]?$",  # *+: \s*\s* split long runs every way
     re.IGNORECASE,
 )
 _MAX_BOILERPLATE = 250

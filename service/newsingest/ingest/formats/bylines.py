@@ -6,10 +6,11 @@ Also the agency trailers that name reporters: "(Reporting by X; Editing by Y)", 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from newsingest.ingest.formats.casing import is_all_caps, title_case
-from newsingest.text.agencies import canonical_agency
+from newsingest.ingest.formats.sources import agency_name
 
 _PARTICLES = {
     "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "zu", "ten",
@@ -22,7 +23,12 @@ _NOT_NAME_WORDS = {
     "magazin", "magazine", "tv", "radio", "online-redaktion", "the", "und", "and", "photo", "foto",
 }  # fmt: skip
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’\-]*\.?|[^\W\d_]\.(?:[^\W\d_]\.)*)$")
-_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|\s/\s|\s\|\s|\bund\b|\band\b|\bsowie\b|\bwith\b|\bmit\b)\s*")
+# Spaces are taken only from where their run starts, and never given back: trying every position of a long
+# run of spaces, each time to its end, took quadratic time ((?<!\s), ++, *+; the same splits as with \s*).
+_SEPARATORS = re.compile(
+    r"(?:(?<!\s)\s++)?(?:,|;|&|\+|\bund\b|\band\b|\bsowie\b|\bwith\b|\bmit\b)\s*+|(?<!\s)\s++[/|]\s++"
+)
+_BRACKETED_END = re.compile(r"(?<!\s)\s*+[(\[]([^()\[\]]{1,30})[)\]]\s*$")
 _BYLINE = re.compile(
     r"^(?:(?:ein|eine)\s+(?:kommentar|analyse|gastbeitrag|essay|bericht|reportage|kolumne|interview)\s+von"
     r"|(?:a\s+)?(?:commentary|analysis|column|opinion)\s+by"
@@ -36,10 +42,14 @@ _TRAILER = re.compile(
     r"geschrieben|mitarbeit|editing|redigiert|bearbeitet|redaktion)\b.*)[)\]]\s*\.?$",
     re.IGNORECASE | re.DOTALL,
 )
+# Names end before the first ";", ".", ")", ", editing ..." or " in Berlin". They are tried only where a run of
+# spaces starts ((?<!\s): inside one the same end is found or not at its start already), and the spaces around
+# them are never given back (++, *+): both made long runs of spaces quadratic. For "(" see ``_trailer_names``.
 _TRAILER_NAMES = re.compile(
-    r"(?:^|[;,.]\s*|\s)(?:reporting|writing|additional\s+reporting|compiled|bericht|geschrieben)\s+(?:by|von)\s+"
-    r"(?P<names>[^;()]+?)(?=\s*(?:;|\.|\)|$|,\s*(?:editing|redigiert|bearbeitet|additional|writing)|"
-    r"\s+(?:in|aus)\s+[A-ZÄÖÜ]))|(?:^|;\s*)reporter(?:in)?\s*:\s*(?P<names2>[^;()]+?)(?=\s*(?:;|\.|\)|$))",
+    r"(?:^|[;,.]\s*|\s)(?:reporting|writing|additional\s+reporting|compiled|bericht|geschrieben)\s+(?:by|von)\s++"
+    r"(?P<names>[^;()]+?)(?=(?<!\s)(?:\s*+(?:;|\.|\)|$|,\s*+(?:editing|redigiert|bearbeitet|additional|writing))"
+    r"|\s++(?:in|aus)\s++[A-ZÄÖÜ]))"
+    r"|(?:^|;\s*)reporter(?:in)?\s*:\s*+(?P<names2>[^;()]+?)(?=(?<!\s)\s*+(?:;|\.|\)|$))",
     re.IGNORECASE,
 )
 
@@ -70,7 +80,7 @@ def looks_like_name(text: str) -> bool:
 
 def split_names(text: str) -> Byline | None:
     """Authors (and an agency) named in the part of a byline after "Von"/"By"; None if it names nobody."""
-    text = re.sub(r"\s*[(\[]([^()\[\]]{1,30})[)\]]\s*$", r", \1", text.strip())
+    text = _BRACKETED_END.sub(r", \1", text.strip())
     text = text.rstrip(" .:;,")
     parts = [p.strip(" .:;-–—\"'") for p in _SEPARATORS.split(text)]
     byline = Byline()
@@ -78,7 +88,7 @@ def split_names(text: str) -> Byline | None:
     for part in parts:
         if not part:
             continue
-        if agency := canonical_agency(part):
+        if agency := agency_name(part):
             byline.source = byline.source or agency
         elif looks_like_name(part):
             if unknown_before_name:
@@ -116,9 +126,31 @@ def parse_author_value(text: str) -> list[str]:
         return parsed.authors
     if (parsed := split_names(text)) and parsed.authors:
         return parsed.authors
-    if len(text) <= 80 and any(ch.isalpha() for ch in text) and not canonical_agency(text):
+    if len(text) <= 80 and any(ch.isalpha() for ch in text) and not agency_name(text):
         return [re.sub(r"\s+", " ", text)]
     return []
+
+
+def _trailer_names(inner: str) -> Iterator[re.Match[str]]:
+    """``_TRAILER_NAMES.finditer(inner)``, one stretch between two "(" at a time.
+
+    Names never contain "(": a "reporting by" whose names run into one fails, and so does every later one before
+    that "(" (they end where the first would), yet each read on to it, which took quadratic time. A stretch read
+    on its own ends where ``$`` matches instead: a match that ends only there fails in ``inner``.
+    """
+    stretches = inner.split("(")
+    for number, stretch in enumerate(stretches):
+        text = stretch if number == 0 else "(" + stretch  # the "(" keeps ``^`` from matching after it
+        ends_at = len(text) + 1 if number == len(stretches) - 1 else len(text.rstrip())  # before the next "("
+        position = 0
+        while (found := _TRAILER_NAMES.search(text, position)) is not None:
+            if found.end() < ends_at:
+                yield found
+                position = found.end()
+            elif found.group("names") is not None:
+                break  # every later "reporting by" of the stretch would fail the same way
+            else:
+                position = found.start() + 1  # "reporter:" names end at fewer marks; the next ";" starts afresh
 
 
 def parse_reporting_trailer(paragraph: str) -> list[str] | None:
@@ -127,7 +159,7 @@ def parse_reporting_trailer(paragraph: str) -> list[str] | None:
     if not match:
         return None
     authors: list[str] = []
-    for found in _TRAILER_NAMES.finditer(match.group("inner")):
+    for found in _trailer_names(match.group("inner")):
         names = found.group("names") or found.group("names2") or ""
         parsed = split_names(names)
         for author in parsed.authors if parsed else []:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from newsingest.ingest.formats.casing import LOWER_PARTICLES, is_all_caps, title_case
 from newsingest.ingest.formats.dates import MONTHS, DateValue, parse_date
+from newsingest.ingest.formats.sources import agency_in, source_name
 from newsingest.models import DatePrecision
-from newsingest.text.agencies import canonical_source, find_agency
 
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"
@@ -20,8 +20,13 @@ _PLACES = rf"(?P<places>{_PLACE}(?:\s*/\s*{_PLACE}){{0,5}})"
 _EXTRA = r"(?:,\s*(?P<extra>[^()\n\-–—:]{1,40}?))?"
 _AGENCY = r"(?:\s*\((?P<agency>[^()\n]{1,40})\))?"
 _DASHES = r"--?|–|—|:"
+# In a body paragraph the text after a comma starts at its first non-space (\s*+); only when nothing from there
+# fits do the spaces alone count, the last one (not a line break) as "space". That is where _EXTRA's plain \s*
+# ends up, after trying every split of the spaces: quadratic (cubic with the agency's \s*) in their number.
+_EXTRA_IN_TEXT = r"(?:,\s*+(?P<extra>[^()\n\-–—:]{1,40}?)|(?>,\s*(?P<space>[^\S\n])))?"
 _PREFIX = re.compile(
-    rf"^{_PLACES}{_EXTRA}(?:\s*\((?P<agency>[^()\n]{{1,40}})\)\s*(?P<dash>{_DASHES})?|\s*(?P<dash2>{_DASHES}))[ \t]*"
+    rf"^{_PLACES}{_EXTRA_IN_TEXT}"
+    rf"(?:\s*\((?P<agency>[^()\n]{{1,40}})\)\s*(?P<dash>{_DASHES})?|\s*(?P<dash2>{_DASHES}))[ \t]*"
 )
 _STANDALONE = re.compile(rf"^{_PLACES}{_EXTRA}{_AGENCY}\s*(?:--?|–|—|:)?\s*$")
 _RIVERS = {
@@ -80,7 +85,7 @@ def _date(extra: str | None) -> DateValue | None:
 def _agency(agency: str | None) -> str | None:
     if not agency:
         return None
-    return find_agency(agency) or canonical_source(agency)
+    return agency_in(agency) or source_name(agency)
 
 
 def match_dateline(paragraph: str) -> Dateline | None:
@@ -93,7 +98,7 @@ def match_dateline(paragraph: str) -> Dateline | None:
     caps = is_all_caps(places) and sum(ch.isalpha() for ch in places) >= 2
     if not caps and places.split()[0].casefold() in _NOT_PLACES:
         return None
-    known_agency = bool(agency and find_agency(agency))
+    known_agency = bool(agency and agency_in(agency))
     if agency and agency.strip().isdigit():
         return None
     if caps:
@@ -106,13 +111,15 @@ def match_dateline(paragraph: str) -> Dateline | None:
     words = [word for word in re.split(r"[\s/]+", places) if word]
     if not caps and not all(w[0].isupper() or (i > 0 and w in LOWER_PARTICLES) for i, w in enumerate(words)):
         return None
-    text_end = match.end("agency") + 1 if agency else match.end("extra") if match.group("extra") else match.end(1)
+    extra_group = "extra" if match.group("extra") is not None else "space"
+    extra = match.group(extra_group)
+    text_end = match.end("agency") + 1 if agency else match.end(extra_group) if extra else match.end(1)
     return Dateline(
         text=paragraph[:text_end].strip(),
-        places=_places(places, match.group("extra")),
+        places=_places(places, extra),
         agency=_agency(agency),
         end=match.end(),
-        date=_date(match.group("extra")),
+        date=_date(extra),
     )
 
 

@@ -55,10 +55,12 @@ _ZONE = (
     + "|".join(sorted((k for k in (*_FIXED_ZONES, *_REGION_ZONES) if k != "z"), key=len, reverse=True))
     + r")\b"
 )
+# Each run of spaces is read by one possessive \s*+ (what follows it never starts with a space): with \s* on both
+# sides of the optional separator and word, a date followed by many spaces took cubic time.
 _TIME = (
-    r"(?:\s*(?:,|-|–|\||/)?\s*(?:at|um|um\s+ca\.|gegen|ca\.)?\s*"
+    r"(?:\s*+(?:(?:,|-|–|\||/)\s*+)?(?:(?:at|um|um\s+ca\.|gegen|ca\.)\s*+)?"
     r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,]\d+)?)?"
-    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?:\s*(?P<uhr>Uhr|h)\b)?(?:\s*\(?\s*" + _ZONE + r"\s*\)?)?)?"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?:\s*(?P<uhr>Uhr|h)\b)?(?:\s*+\(?\s*+" + _ZONE + r"\s*\)?)?)?"
 )
 _PATTERNS: list[re.Pattern[str]] = [
     # ISO 8601 extended, possibly truncated: 2023, 2023-09, 2023-09-11, 2023-09-11T10:15:00+02:00

@@ -74,10 +74,12 @@ def _windows(text: str, reach: int) -> list[str]:
     """Merged spans of ``reach`` characters either side of each non-ASCII run, never across a line end
     (ftfy judges each line, with its ``\\n``, on its own)."""
     spans: list[list[int]] = []
+    line_start = line_end = 0
     for run in _NON_ASCII.finditer(text):
-        line_start = text.rfind("\n", 0, run.start()) + 1
-        line_end = text.find("\n", run.end())
-        line_end = len(text) if line_end < 0 else line_end + 1
+        if run.start() >= line_end:  # the first run of its line: its ends looked up once, not per run (quadratic)
+            line_start = text.rfind("\n", 0, run.start()) + 1
+            line_end = text.find("\n", run.end())
+            line_end = len(text) if line_end < 0 else line_end + 1
         start, end = max(line_start, run.start() - reach), min(line_end, run.end() + reach)
         if spans and start < spans[-1][1]:  # same line (an earlier line's span ends at or before line_start)
             spans[-1][1] = max(spans[-1][1], end)

@@ -15,6 +15,7 @@ from newsingest.ingest.formats.blocks import Element, paragraphs_from
 from newsingest.ingest.formats.cleaning import split_paragraphs
 from newsingest.ingest.formats.encoding import decode_declared
 from newsingest.ingest.formats.htmlmeta import page_metadata
+from newsingest.ingest.formats.htmlsize import MAX_ATTRIBUTES, too_large_to_extract, too_many_attributes
 from newsingest.ingest.formats.refine import finish_article
 from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
 from newsingest.models import RawArticle
@@ -96,12 +97,15 @@ class HtmlParser:
 
     def parse_detailed(self, source: SourceFile) -> ParseResult:
         text, encoding = _decode(source.data)
+        if reason := too_many_attributes(text):
+            raise MalformedDocument(f"HTML is not read: {reason}", max_attributes=MAX_ATTRIBUTES)
         try:
             doc = lxml.html.document_fromstring(text)
         except (etree.LxmlError, ValueError) as exc:
             raise MalformedDocument(f"HTML could not be parsed: {str(exc)[:200]}") from exc
         meta = page_metadata(doc)
-        paragraphs = _main_text(text) or meta.article_body or _dom_text(doc)
+        extracted = [] if too_large_to_extract(doc) else _main_text(text)
+        paragraphs = extracted or meta.article_body or _dom_text(doc)
         draft = meta.draft
         draft.paragraphs = paragraphs
         article = finish_article(draft, source, parser=self.name, media_type=self.media_type, encoding=encoding)

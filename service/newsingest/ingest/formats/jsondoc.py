@@ -104,7 +104,7 @@ def articles_from_items(
             )
         except ParseError as error:
             error.detail.setdefault("index_in_file", index)
-            errors.append(error)
+            errors.append(error.detached())
     return articles, errors
 
 

@@ -22,7 +22,7 @@ def _at_line(error: ParseError, number: int, index: int) -> ParseError:
     error.reason = f"line {number}: {error.reason}"
     error.args = (error.reason,)
     error.detail.update(line=number, index_in_file=index)
-    return error
+    return error.detached()
 
 
 class JsonlParser:

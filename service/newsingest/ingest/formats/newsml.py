@@ -24,6 +24,7 @@ from newsingest.ingest.formats.nitf import body_paragraphs as nitf_body_paragrap
 from newsingest.ingest.formats.nitf import nitf_draft
 from newsingest.ingest.formats.refine import finish_article
 from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
+from newsingest.ingest.formats.sources import source_name
 from newsingest.ingest.formats.xmlsafe import parse_xml
 from newsingest.ingest.formats.xmltree import (
     attribute,
@@ -35,7 +36,6 @@ from newsingest.ingest.formats.xmltree import (
     text_of,
 )
 from newsingest.models import RawArticle
-from newsingest.text.agencies import canonical_source
 
 _ROOTS = {"newsitem", "packageitem", "newsmessage"}
 _TEXT_CLASSES = {"text", "composite"}
@@ -140,7 +140,7 @@ def _source(item: ET.Element, content_meta: ET.Element | None) -> str | None:
         _name(child(item, "rightsInfo", "copyrightHolder")),
     ]
     for candidate in candidates:
-        if candidate and (found := canonical_source(candidate)):
+        if candidate and (found := source_name(candidate)):
             return found
     return None
 
@@ -187,7 +187,8 @@ def _package_drafts(package: ET.Element) -> list[ArticleDraft]:
     drafts: list[ArticleDraft] = []
     for ref in descendants(package, "itemRef"):
         title = text_of(child(ref, "title"))
-        paragraphs = split_paragraphs(text_of(child(ref, "description")))
+        # an itemRef inside the description is an article of its own (as the streamed reader sees it)
+        paragraphs = split_paragraphs(text_of(child(ref, "description"), excluding="itemRef"))
         if paragraphs:
             language = normalise_language(language_of(package))
             drafts.append(ArticleDraft(title=title, paragraphs=paragraphs, language=language))
@@ -253,13 +254,13 @@ class NewsMLParser:
             except ParseError as error:
                 if standalone or _is_text(item):
                     error.detail.setdefault("index_in_file", index)
-                    errors.append(error)
+                    errors.append(error.detached())
         if not items and packages:
             for index, draft in enumerate(d for package in packages for d in _package_drafts(package)):
                 try:
                     articles.append(self._finish(draft, source, encoding, index, media_type))
                 except ParseError as error:
-                    errors.append(error)
+                    errors.append(error.detached())
             if not articles and not errors:
                 refs = [attribute(r, "residref") for p in packages for r in descendants(p, "itemRef")]
                 raise MissingContent("package holds no news item content", residrefs=refs[:20])

@@ -84,6 +84,26 @@ def _reference_draft(ref: ET.Element, language: str | None) -> ArticleDraft | No
                         language=normalise_language(language))
 
 
+class _UnusableEncoding(Exception):
+    """The XML declaration names an encoding expat cannot read ("bogus", "utf-7", "rot13")."""
+
+
+def _events(reader: _CountingReader) -> Iterator[tuple[str, ET.Element]]:
+    """``iterparse``'s (event, element) pairs; a LookupError or ValueError of expat (an encoding it cannot use;
+    defusedxml's refusals excepted) as ``_UnusableEncoding``, so that it is not taken for a bug of the caller."""
+    events = SafeET.iterparse(reader, events=("start", "end"), forbid_dtd=False)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return
+        except DefusedXmlException:  # a ValueError too: refused XML, reported as such
+            raise
+        except (LookupError, ValueError) as exc:
+            raise _UnusableEncoding(f"XML declares an encoding that cannot be read: {str(exc)[:200]}") from exc
+        yield event
+
+
 def iter_newsml(fh: BinaryIO, source: SourceFile, *, skip: int = 0) -> Iterator[StreamItem]:
     """The items of a NewsML-G2 newsMessage or packageItem; the first ``skip`` are passed over."""
     fh.seek(0)
@@ -98,7 +118,7 @@ def iter_newsml(fh: BinaryIO, source: SourceFile, *, skip: int = 0) -> Iterator[
     held: list[ArticleDraft] = []
     in_message = False
     try:
-        for event, element in SafeET.iterparse(reader, events=("start", "end"), forbid_dtd=False):
+        for event, element in _events(reader):
             name = local_name(element.tag)
             if event == "start":
                 if not stack:
@@ -144,6 +164,9 @@ def iter_newsml(fh: BinaryIO, source: SourceFile, *, skip: int = 0) -> Iterator[
         return
     except ET.ParseError as exc:
         yield StreamItem(seen, reader.count, _malformed(exc))
+        return
+    except _UnusableEncoding as exc:
+        yield StreamItem(seen, reader.count, MalformedDocument(str(exc), encoding=_encoding_name(reader.head)))
         return
     for draft in held:  # a message of packages only: their references are the articles
         if seen >= skip:

@@ -15,16 +15,25 @@ from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.mapping import read_date
 from newsingest.ingest.formats.refine import finish_article, split_keywords
 from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
+from newsingest.ingest.formats.sources import agency_in, source_name
 from newsingest.ingest.formats.xmlsafe import parse_xml
-from newsingest.ingest.formats.xmltree import attribute, child, children, descendants, language_of, text_of
+from newsingest.ingest.formats.xmltree import (
+    attribute,
+    child,
+    children,
+    descendants,
+    language_of,
+    outermost,
+    pruned,
+    text_of,
+)
 from newsingest.models import RawArticle
-from newsingest.text.agencies import canonical_source, find_agency
 
 _PLACE_TAGS = ("city", "state", "region", "country", "location.name")
 
 
 def _title(nitf: ET.Element) -> str:
-    for hl1 in descendants(nitf, "hl1"):
+    for hl1 in outermost(nitf, "hl1"):
         if text := text_of(hl1):
             return text
     return text_of(child(nitf, "head", "title"))
@@ -34,9 +43,9 @@ def _authors(body_head: ET.Element | None) -> tuple[list[str], str | None]:
     authors: list[str] = []
     source: str | None = None
     for byline in children(body_head, "byline") if body_head is not None else []:
-        for title in descendants(byline, "byttl"):
-            source = source or find_agency(text_of(title))
-        persons = [text_of(p) for p in descendants(byline, "person") if text_of(p)]
+        for title in outermost(byline, "byttl"):
+            source = source or agency_in(text_of(title))
+        persons = [text for p in outermost(byline, "person") if (text := text_of(p))]
         if not persons:
             without_title = ET.Element("byline")
             without_title.text = byline.text
@@ -56,9 +65,9 @@ def _dateline(body_head: ET.Element | None) -> tuple[str | None, list[str], Date
     if dateline is None:
         return None, [], None
     places: list[str] = []
-    for location in descendants(dateline, "location"):
-        for node in location.iter():
-            if local_name(node.tag) in _PLACE_TAGS and (text := text_of(node)):
+    for location in outermost(dateline, "location"):
+        for node in outermost(location, *_PLACE_TAGS):
+            if text := text_of(node):
                 places.append(title_case(text) if is_all_caps(text) else text)
         if not places and (text := text_of(location)):
             places.append(title_case(text) if is_all_caps(text) else text)
@@ -81,7 +90,7 @@ def _published(nitf: ET.Element) -> DateValue | None:
 
 def _keywords(nitf: ET.Element) -> list[str]:
     keywords: list[str] = []
-    for node in nitf.iter():
+    for node in pruned(nitf, ("keyword",)):
         name = local_name(node.tag)
         if name == "keyword":
             value = attribute(node, "key") or text_of(node)
@@ -113,7 +122,7 @@ def _source(nitf: ET.Element, byline_source: str | None) -> str | None:
         byline_source,
     ]
     for candidate in candidates:
-        if candidate and (found := canonical_source(candidate)):
+        if candidate and (found := source_name(candidate)):
             return found
     return None
 
@@ -129,10 +138,9 @@ def _url(nitf: ET.Element) -> str | None:
 
 def body_paragraphs(element: ET.Element) -> list[str]:
     """Paragraphs of a NITF body (body.content, or the abstract when there is no body text)."""
-    contents = list(descendants(element, "body.content"))
-    paragraphs = [p for content in contents for p in paragraphs_from(content)]
+    paragraphs = [p for content in outermost(element, "body.content") for p in paragraphs_from(content)]
     if not paragraphs:
-        paragraphs = [p for abstract in descendants(element, "abstract") for p in paragraphs_from(abstract)]
+        paragraphs = [p for abstract in outermost(element, "abstract") for p in paragraphs_from(abstract)]
     return paragraphs
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from newsingest.identity import normalise_text
-from newsingest.ingest.formats.base import MissingContent, SourceFile, build_article
+from newsingest.ingest.formats.base import MalformedDocument, MissingContent, SourceFile, build_article
 from newsingest.ingest.formats.bylines import parse_author_value
 from newsingest.ingest.formats.cleaning import join_paragraphs, normalise_inline, repair_text
 from newsingest.ingest.formats.datelines import parse_dateline_text
@@ -14,12 +14,15 @@ from newsingest.ingest.formats.dates import DateValue
 from newsingest.ingest.formats.draft import ArticleDraft
 from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.scraped import BodyFindings, analyse_body
+from newsingest.ingest.formats.sources import source_name
 from newsingest.ingest.formats.titles import derive_title, split_title_source
 from newsingest.models import RawArticle
-from newsingest.text.agencies import canonical_source
 
 MAX_KEYWORDS = 50
+MAX_PARAGRAPHS = 20_000
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# as \s*[,;|]\s*, but spaces are taken only from where their run starts, never given back: quadratic otherwise
+_KEYWORD_SEPARATOR = re.compile(r"(?:(?<!\s)\s++)?[,;|]\s*+")
 
 
 def clean_keywords(values: list[str]) -> list[str]:
@@ -38,7 +41,7 @@ def clean_keywords(values: list[str]) -> list[str]:
 
 
 def split_keywords(value: str) -> list[str]:
-    return [part for part in re.split(r"\s*[,;|]\s*", value) if part.strip()]
+    return [part for part in _KEYWORD_SEPARATOR.split(value) if part.strip()]
 
 
 def _published(findings: BodyFindings) -> DateValue | None:
@@ -50,7 +53,7 @@ def _published(findings: BodyFindings) -> DateValue | None:
 
 
 def _source(draft_source: str | None, title_source: str | None, findings: BodyFindings) -> str | None:
-    stated = [canonical_source(m.value) for m in findings.meta_values("source")]
+    stated = [source_name(m.value) for m in findings.meta_values("source")]
     named = [s for s in stated if s and not _SLUG.match(s)]
     slugs = [s for s in stated if s and _SLUG.match(s)]
     candidates = [
@@ -63,7 +66,7 @@ def _source(draft_source: str | None, title_source: str | None, findings: BodyFi
         *slugs,
     ]
     for candidate in candidates:
-        if candidate and (cleaned := canonical_source(candidate)):
+        if candidate and (cleaned := source_name(candidate)):
             return cleaned
     return None
 
@@ -104,7 +107,14 @@ def finish_article(
     encoding: str | None,
     index_in_file: int = 0,
 ) -> RawArticle:
-    """The RawArticle for a draft; raises MissingContent when no body text is left."""
+    """The RawArticle for a draft; raises MissingContent when no body text is left, MalformedDocument for more
+    than ``MAX_PARAGRAPHS`` paragraphs (each is analysed: a million took seconds)."""
+    if len(draft.paragraphs) > MAX_PARAGRAPHS:
+        raise MalformedDocument(
+            f"text has {len(draft.paragraphs)} paragraphs; more than {MAX_PARAGRAPHS} are no article",
+            index_in_file=index_in_file,
+            paragraphs=len(draft.paragraphs),
+        )
     paragraphs = [p for p in (normalise_inline(repair_text(p)) for p in draft.paragraphs) if p]
     findings = analyse_body(paragraphs)
     title, title_source = split_title_source(normalise_inline(repair_text(draft.title)))

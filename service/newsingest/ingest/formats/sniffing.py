@@ -40,7 +40,9 @@ _HTML_TAGS = {
     "title", "table", "ul", "figure", "nav", "a", "br", "script", "style", "link",
 }  # fmt: skip
 _ROOT = re.compile(r"<(?P<name>[A-Za-z_][\w.:-]*)(?P<attrs>[^>]*)>?", re.DOTALL)
-_SKIP_PROLOG = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.DOTALL | re.I)
+# An internal subset ends at its first "]" and the loop never gives back (possessive): with a lazy ".*?" there,
+# "<!DOCTYPE [][][]..." without a ">" tried every way to pair the brackets (exponential time).
+_SKIP_PROLOG = re.compile(r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[[^\]]*\])*+>)", re.DOTALL | re.I)
 
 
 class Kind(StrEnum):

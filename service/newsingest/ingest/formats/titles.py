@@ -7,9 +7,10 @@ import re
 
 from newsingest.ingest.formats.casing import is_all_caps
 from newsingest.ingest.formats.dates import MONTHS
-from newsingest.text.agencies import canonical_agency, canonical_source
+from newsingest.ingest.formats.sources import agency_name, source_name
 
 MAX_DERIVED_TITLE = 120
+_TITLE_SCAN = 1000
 _ABBREVIATIONS = {
     "z.b", "dr", "prof", "mr", "mrs", "ms", "st", "nr", "bzw", "ca", "u.a", "d.h", "vgl", "usw", "inkl", "evtl",
     "ggf", "sog", "u.s", "u.n", "u.k", "e.u", "no", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "inc",
@@ -21,7 +22,8 @@ _DANGLING = {
     "von", "vom", "zu", "zum", "zur", "mit", "für", "in", "im", "am", "an", "auf", "bei", "nach", "über", "dass",
     "the", "a", "of", "and", "or", "to", "for", "on", "at", "with", "by", "from", "that",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"([.!?…]+)([\"'“”»«’)\]]*)(\s+)(?=[\"'„“»«‚(\[]?[^\W_a-zäöüß])")
+# Only at the start of a run of end marks: trying every position of a long run ("......") took quadratic time.
+_SENTENCE_END = re.compile(r"(?<![.!?…])([.!?…]+)([\"'“”»«’)\]]*)(\s+)(?=[\"'„“»«‚(\[]?[^\W_a-zäöüß])")
 _SUFFIX_PATTERNS = [
     re.compile(r"^(?P<title>.{8,}?)\s+(?:von|by)\s+(?P<src>[^\s].{0,40})$", re.IGNORECASE),
     re.compile(r"^(?P<title>.{8,}?)\s*\((?P<src>[^()]{1,30})\)$"),
@@ -36,15 +38,37 @@ _NOT_SOURCES = {
 _DOMAIN = re.compile(r"^[\w.-]+\.(?:de|com|net|org|at|ch|co\.uk|uk|eu|fr|it|es|nl|info|news|tv|io)$", re.I)
 
 
+def _word_before(text: str, low: int, high: int) -> str:
+    """The last word of ``text[low:high]`` (as ``split()[-1]``), reading only as far back as that word: slicing
+    from ``low`` each time made a paragraph of many abbreviations ("a. a. a. ...") quadratic."""
+    size = 64
+    while True:
+        begin = max(low, high - size)
+        window = text[begin:high]
+        words = window.split()
+        if begin == low or len(words) > 1 or (words and window[0].isspace()):
+            return words[-1] if words else ""
+        size *= 2
+
+
+def _word_after(text: str, low: int) -> str:
+    """The first word of ``text[low:]`` (as ``split(maxsplit=1)[0]``) without copying the rest of the text."""
+    size = 64
+    while True:
+        window = text[low : low + size]
+        words = window.split(maxsplit=1)
+        if low + size >= len(text) or len(words) > 1 or (words and window[-1].isspace()):
+            return words[0] if words else ""
+        size *= 2
+
+
 def sentences(text: str) -> list[str]:
     """Sentences of a paragraph (abbreviations, initials and German ordinal dates do not end one)."""
     found: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start()]
-        last_word = before.split()[-1].casefold() if before.split() else ""
-        following = text[match.end() :].split(maxsplit=1)
-        next_word = following[0].casefold().strip(".,;:") if following else ""
+        last_word = _word_before(text, start, match.start()).casefold()
+        next_word = _word_after(text, match.end()).casefold().strip(".,;:")
         if match.group(1) == ".":
             if last_word.rstrip(".") in _ABBREVIATIONS or re.fullmatch(r"[^\W\d_]", last_word):
                 continue
@@ -61,8 +85,8 @@ def sentences(text: str) -> list[str]:
 def derive_title(paragraph: str) -> str:
     """A title from the first sentence: cut at a sentence end, at most ~120 characters on a word boundary
     (no ellipsis is added: ``title_derived`` already says the title is not the file's)."""
-    first = (sentences(paragraph) or [paragraph])[0].strip()
-    first = re.sub(r"\s+", " ", first)
+    text = re.sub(r"\s+", " ", paragraph).strip()[:_TITLE_SCAN]  # the title comes from the start alone
+    first = (sentences(text) or [text])[0]
     if len(first) <= MAX_DERIVED_TITLE:
         return first.rstrip(".") if first.endswith(".") and not first.endswith("..") else first
     words = first[: MAX_DERIVED_TITLE + 1].split()[:-1] or [first[:MAX_DERIVED_TITLE]]
@@ -88,16 +112,16 @@ def _suffix_source(src: str, pattern_index: int) -> str | None:
     src = src.strip().rstrip(".")
     if not src or src.casefold() in _NOT_SOURCES:
         return None
-    if agency := canonical_agency(src):
+    if agency := agency_name(src):
         return agency
     if pattern_index in (0, 1):
         return None
     if _DOMAIN.match(src):
         return src
     if pattern_index == 2 and len(src.split()) <= 5:
-        return canonical_source(src)
+        return source_name(src)
     if pattern_index == 3 and is_all_caps(src) and len(src.split()) <= 3 and len(src) <= 25:
-        return canonical_source(src)
+        return source_name(src)
     return None
 
 
@@ -111,7 +135,7 @@ def split_title_source(title: str) -> tuple[str, str | None]:
             match = pattern.match(title)
             if match and (found := _suffix_source(match.group("src"), index)):
                 title = match.group("title").rstrip(" -–—|:·•")
-                if source is None or (canonical_agency(found) and not canonical_agency(source)):
+                if source is None or (agency_name(found) and not agency_name(source)):
                     source = found
                 break
         else:

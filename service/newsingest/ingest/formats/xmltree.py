@@ -4,7 +4,7 @@ namespaces): children, paths and descendants by local name, text and attributes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from newsingest.ingest.formats.blocks import local_name
 from newsingest.ingest.formats.cleaning import normalise_inline
@@ -36,11 +36,53 @@ def first_descendant(element: ET.Element, name: str) -> ET.Element | None:
     return next(descendants(element, name), None)
 
 
-def text_of(element: ET.Element | None) -> str:
-    """All text inside an element, whitespace collapsed."""
+def pruned(element: ET.Element, names: Iterable[str]) -> Iterator[ET.Element]:
+    """``element`` and its descendants in document order, except what lies inside an element named in ``names``
+    (that element itself is yielded)."""
+    wanted = {name.lower() for name in names}
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        yield node
+        if node is element or local_name(node.tag) not in wanted:
+            stack.extend(reversed(node))
+
+
+def outermost(element: ET.Element, *names: str) -> Iterator[ET.Element]:
+    """Descendants named ``names`` that are not inside another of them (``element`` itself if it is one).
+
+    For reading each one's text: a nested one's text is part of the outer one's already, and reading the text
+    of every level of ``<a><a><a>...`` took quadratic time (and memory, for paragraphs)."""
+    wanted = {name.lower() for name in names}
+    if local_name(element.tag) in wanted:
+        return iter([element])
+    return (node for node in pruned(element, wanted) if local_name(node.tag) in wanted)
+
+
+def text_of(element: ET.Element | None, *, excluding: str | None = None) -> str:
+    """All text inside an element, whitespace collapsed; without the text of descendants named ``excluding``."""
     if element is None:
         return ""
-    return normalise_inline(" ".join("".join(element.itertext()).split()))
+    texts = element.itertext() if excluding is None else _text_excluding(element, excluding.lower())
+    raw = "".join(texts)
+    return normalise_inline(" ".join(raw.split()))
+
+
+def _text_excluding(element: ET.Element, name: str) -> Iterator[str]:
+    """``element.itertext()`` without the text inside descendants named ``name`` (their tails stay)."""
+    stack: list[ET.Element | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        if item.tail and item is not element:
+            stack.append(item.tail)
+        if not isinstance(item.tag, str) or (item is not element and local_name(item.tag) == name):
+            continue
+        stack.extend(reversed(item))
+        if item.text:
+            yield item.text
 
 
 def attribute(element: ET.Element | None, name: str) -> str | None:
