@@ -149,13 +149,17 @@ def test_long_lines_with_many_non_ascii_runs_are_checked_for_mojibake_in_linear_
 
 
 def test_text_of_millions_of_lines_is_refused_without_reading_each() -> None:
-    (outcome,) = parse_in_child(
+    outcomes = parse_in_child(
         """
-        FILES = [("lines.txt", b"a\\n" * 5_000_000)]
+        FILES = [
+            ("lines.txt", b"a\\n" * 3_000_000),  # each line a paragraph to analyse
+            ("entities.txt", b"&amp;\\n" * 1_500_000),  # each line a call of ftfy (10 us)
+            ("title.json", json.dumps({"title": "&amp;\\n" * 2_000_000, "body": BODY}).encode()),
+        ]
         """
     )
-    assert codes(outcome) == ["malformed_document"]
-    assert "lines" in outcome["errors"][0]["reason"]
+    assert [codes(outcome) for outcome in outcomes] == [["malformed_document"]] * 3
+    assert all("lines" in outcome["errors"][0]["reason"] for outcome in outcomes)
 
 
 def test_an_article_of_too_many_paragraphs_is_refused() -> None:

@@ -36,9 +36,13 @@ _SENTENCE_END = re.compile(r"[.!?:…\"“”»«’)]$")
 
 
 def repair_text(text: str) -> str:
-    """Mojibake repair ("GesprÃ¤che" -> "Gespräche"), NFC, no control characters; quotes stay as written."""
+    """Mojibake repair ("GesprÃ¤che" -> "Gespräche"), NFC, no control characters; quotes stay as written.
+
+    Raises MalformedDocument for more than ``MAX_LINES`` lines that need it: ftfy takes 10 µs a line."""
     if not text or not needs_ftfy(text):
         return text  # nothing ftfy would change (checked much faster than ftfy checks it: ftfy_gate.py)
+    if (lines := text.count("\n") + 1) > MAX_LINES:
+        raise MalformedDocument(f"text has {lines} lines; more than {MAX_LINES} are no article", lines=lines)
     return ftfy.fix_text(text, _FTFY)
 
 
