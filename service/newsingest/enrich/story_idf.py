@@ -76,19 +76,22 @@ class StreamIdf:
     def weigh(self, vector: Mapping[str, float], prefix: str = "") -> dict[str, float]:
         """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key).
 
-        One of the two places of the IDF formula (:meth:`idf` asks it for one key; :meth:`weighted_cosine` has
-        it inline too: the story step's hottest loop, every candidate story's centroid for every article)."""
-        memo, df_get, log = self._memo, self.df.get, math.log
-        confidence, log_total, scale = self._confidence, self._log_total, self._scale
+        The memo is read inline (the story step's hottest loop); a key not in it is computed once by
+        :meth:`_compute`, the one place of the IDF formula."""
+        memo_get, compute = self._memo.get, self._compute
         weighted = {}
         for k, w in vector.items():
             key = prefix + k if prefix else k
-            found = memo.get(key)
-            if found is None:
-                found = 1.0 + confidence * (log_total - log(df_get(key, 0.0) * scale + 1.0))
-                memo[key] = found
-            weighted[k] = w * found
+            found = memo_get(key)
+            weighted[k] = w * (compute(key) if found is None else found)
         return weighted
+
+    def _compute(self, key: str) -> float:
+        """The IDF of ``key`` (``1 + c ln((N+1)/(df+1))``, see the module docstring), memoised until the next
+        reconcile."""
+        found = 1.0 + self._confidence * (self._log_total - math.log(self.df.get(key, 0.0) * self._scale + 1.0))
+        self._memo[key] = found
+        return found
 
     def weighted_cosine(
         self,
@@ -105,16 +108,12 @@ class StreamIdf:
         candidate story's centroid, for every article)."""
         if not mine or not vector or mine_norm <= 0.0:
             return 0.0
-        memo, df_get, log, mine_get = self._memo, self.df.get, math.log, mine.get
-        confidence, log_total, scale = self._confidence, self._log_total, self._scale
+        memo_get, compute, mine_get = self._memo.get, self._compute, mine.get
         dot = norm = 0.0
         for k, w in vector.items():
             key = prefix + k if prefix else k
-            found = memo.get(key)
-            if found is None:
-                found = 1.0 + confidence * (log_total - log(df_get(key, 0.0) * scale + 1.0))
-                memo[key] = found
-            x = w * found
+            found = memo_get(key)
+            x = w * (compute(key) if found is None else found)
             if damped and k in damped:
                 x *= factor
             norm += x * x

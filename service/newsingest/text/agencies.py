@@ -71,18 +71,29 @@ _CANONICAL: dict[str, str] = {
     "sid": "SID",
 }
 _SPLIT = re.compile(r"\s*[/,;+&]\s*|\s+(?:und|and)\s+")
-_TRIM = re.compile(r"^[\s(\[\"'„“]+|[\s)\]\"'“”.,:;]+$")
+_SPACES = re.compile(r"\s+")
+_LEADING = " ([\"'„“"  # trimmed at the start (after runs of spaces became one space)
+_TRAILING = " )]\"'“”.,:;"  # and at the end
+MAX_NAME = 80
+"""No source name is longer; every known agency name is far shorter."""
+
+
+def tidy_name(text: str) -> str:
+    """``text`` trimmed of quotes, brackets and end punctuation, each run of spaces one space. In linear time
+    with string methods: the regular expressions this replaced took quadratic time on a long run of spaces or
+    punctuation inside the text (a 20 KB JSON ``source`` took 5.5 s)."""
+    return _SPACES.sub(" ", text).lstrip(_LEADING).rstrip(_TRAILING)
 
 
 def canonical_agency(name: str) -> str | None:
     """The canonical name when ``name`` is a known agency ("REUTERS" -> "Reuters"), else None."""
-    key = _TRIM.sub("", name).casefold()
-    key = re.sub(r"\s+", " ", key)
-    return _CANONICAL.get(key)
+    key = tidy_name(name)
+    return _CANONICAL.get(key.casefold()) if len(key) <= MAX_NAME else None
 
 
 def find_agency(text: str) -> str | None:
     """The first known agency among "dpa/lhe", "AFP via Getty Images", "Reuters, AP" and the like."""
+    text = _SPACES.sub(" ", text)  # the same parts, without runs of spaces for ``_SPLIT`` to try each of
     if found := canonical_agency(text):
         return found
     for part in _SPLIT.split(text):
@@ -100,7 +111,7 @@ def find_agency(text: str) -> str | None:
 
 def canonical_source(name: str) -> str | None:
     """A source as stated, tidied: known agencies canonicalised, anything else kept as written."""
-    cleaned = re.sub(r"\s+", " ", _TRIM.sub("", name))
-    if not cleaned or len(cleaned) > 80 or not any(ch.isalpha() for ch in cleaned):
+    cleaned = tidy_name(name)
+    if not cleaned or len(cleaned) > MAX_NAME or not any(ch.isalpha() for ch in cleaned):
         return None
     return canonical_agency(cleaned) or cleaned

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from newsingest.ingest.formats.casing import is_all_caps, title_case
-from newsingest.ingest.formats.sources import agency_name
+from newsingest.text.agencies import canonical_agency
 
 _PARTICLES = {
     "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "zu", "ten",
@@ -88,7 +88,7 @@ def split_names(text: str) -> Byline | None:
     for part in parts:
         if not part:
             continue
-        if agency := agency_name(part):
+        if agency := canonical_agency(part):
             byline.source = byline.source or agency
         elif looks_like_name(part):
             if unknown_before_name:
@@ -126,7 +126,7 @@ def parse_author_value(text: str) -> list[str]:
         return parsed.authors
     if (parsed := split_names(text)) and parsed.authors:
         return parsed.authors
-    if len(text) <= 80 and any(ch.isalpha() for ch in text) and not agency_name(text):
+    if len(text) <= 80 and any(ch.isalpha() for ch in text) and not canonical_agency(text):
         return [re.sub(r"\s+", " ", text)]
     return []
 

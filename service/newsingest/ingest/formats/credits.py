@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsingest.ingest.formats.sources import agency_in, source_name
+from newsingest.text.agencies import canonical_source, find_agency
 
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}\b|by\b)|copyright\s+(?=(?-i:[A-Z])))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"
@@ -50,7 +50,7 @@ def _holder(text: str) -> str | None:
     text = re.sub(r"\s+(?:photo|foto|bild|image)s?\s*$", "", text.strip(), flags=re.IGNORECASE).strip()
     if not text:
         return None
-    return agency_in(text) or source_name(text)
+    return find_agency(text) or canonical_source(text)
 
 
 _SUFFIX_WORDS = ("/", "photo", "foto", "bild", "image", "picture")
@@ -74,9 +74,9 @@ def match_credit(paragraph: str) -> Credit | None:
         rest = match.group("rest")
         if match.group("sep") is None and keyword not in _STANDALONE_KEYWORDS:
             return None
-        return Credit(agency_in(rest) if rest else None)
+        return Credit(find_agency(rest) if rest else None)
     if len(text) <= 400 and _may_end_in_credit(text) and _PHOTO_SUFFIX.search(text):
         return Credit(None)
-    if len(text) <= 80 and _AGENCY_SLASH.match(text) and agency_in(text.split("/")[-1]):
+    if len(text) <= 80 and _AGENCY_SLASH.match(text) and find_agency(text.split("/")[-1]):
         return Credit(None)
     return None

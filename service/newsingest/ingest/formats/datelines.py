@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from newsingest.ingest.formats.casing import LOWER_PARTICLES, is_all_caps, title_case
 from newsingest.ingest.formats.dates import MONTHS, DateValue, parse_date
-from newsingest.ingest.formats.sources import agency_in, source_name
 from newsingest.models import DatePrecision
+from newsingest.text.agencies import canonical_source, find_agency
 
 _WORD = r"[^\W\d_][\w'’.\-]*"
 _PLACE = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"
@@ -85,7 +85,7 @@ def _date(extra: str | None) -> DateValue | None:
 def _agency(agency: str | None) -> str | None:
     if not agency:
         return None
-    return agency_in(agency) or source_name(agency)
+    return find_agency(agency) or canonical_source(agency)
 
 
 def match_dateline(paragraph: str) -> Dateline | None:
@@ -98,7 +98,7 @@ def match_dateline(paragraph: str) -> Dateline | None:
     caps = is_all_caps(places) and sum(ch.isalpha() for ch in places) >= 2
     if not caps and places.split()[0].casefold() in _NOT_PLACES:
         return None
-    known_agency = bool(agency and agency_in(agency))
+    known_agency = bool(agency and find_agency(agency))
     if agency and agency.strip().isdigit():
         return None
     if caps:

@@ -15,7 +15,7 @@ from newsingest.ingest.formats.draft import ArticleDraft
 from newsingest.ingest.formats.htmltext import html_fragment_paragraphs, looks_like_html, strip_tags
 from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.refine import split_keywords
-from newsingest.ingest.formats.sources import source_name
+from newsingest.text.agencies import canonical_source
 
 TITLE_KEYS = ("title", "headline", "heading", "head", "titel", "ueberschrift", "name")
 BODY_KEYS = (
@@ -153,7 +153,7 @@ def read_date(value: Any) -> DateValue | None:
 
 def _source(value: Any) -> str | None:
     name = as_text(value) if not isinstance(value, Mapping) else as_text(Fields(value).first(("name", "title", "id")))
-    return source_name(strip_tags(name)) if name else None
+    return canonical_source(strip_tags(name)) if name else None
 
 
 def _url(value: Any) -> str | None:

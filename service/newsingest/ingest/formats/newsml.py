@@ -24,7 +24,6 @@ from newsingest.ingest.formats.nitf import body_paragraphs as nitf_body_paragrap
 from newsingest.ingest.formats.nitf import nitf_draft
 from newsingest.ingest.formats.refine import finish_article
 from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
-from newsingest.ingest.formats.sources import source_name
 from newsingest.ingest.formats.xmlsafe import parse_xml
 from newsingest.ingest.formats.xmltree import (
     attribute,
@@ -36,6 +35,7 @@ from newsingest.ingest.formats.xmltree import (
     text_of,
 )
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source
 
 _ROOTS = {"newsitem", "packageitem", "newsmessage"}
 _TEXT_CLASSES = {"text", "composite"}
@@ -140,7 +140,7 @@ def _source(item: ET.Element, content_meta: ET.Element | None) -> str | None:
         _name(child(item, "rightsInfo", "copyrightHolder")),
     ]
     for candidate in candidates:
-        if candidate and (found := source_name(candidate)):
+        if candidate and (found := canonical_source(candidate)):
             return found
     return None
 

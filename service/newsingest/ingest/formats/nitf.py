@@ -15,7 +15,6 @@ from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.mapping import read_date
 from newsingest.ingest.formats.refine import finish_article, split_keywords
 from newsingest.ingest.formats.sniffing import Kind, declared_kind, sniff
-from newsingest.ingest.formats.sources import agency_in, source_name
 from newsingest.ingest.formats.xmlsafe import parse_xml
 from newsingest.ingest.formats.xmltree import (
     attribute,
@@ -28,6 +27,7 @@ from newsingest.ingest.formats.xmltree import (
     text_of,
 )
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source, find_agency
 
 _PLACE_TAGS = ("city", "state", "region", "country", "location.name")
 
@@ -44,7 +44,7 @@ def _authors(body_head: ET.Element | None) -> tuple[list[str], str | None]:
     source: str | None = None
     for byline in children(body_head, "byline") if body_head is not None else []:
         for title in outermost(byline, "byttl"):
-            source = source or agency_in(text_of(title))
+            source = source or find_agency(text_of(title))
         persons = [text for p in outermost(byline, "person") if (text := text_of(p))]
         if not persons:
             without_title = ET.Element("byline")
@@ -122,7 +122,7 @@ def _source(nitf: ET.Element, byline_source: str | None) -> str | None:
         byline_source,
     ]
     for candidate in candidates:
-        if candidate and (found := source_name(candidate)):
+        if candidate and (found := canonical_source(candidate)):
             return found
     return None
 

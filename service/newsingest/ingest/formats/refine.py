@@ -14,9 +14,9 @@ from newsingest.ingest.formats.dates import DateValue
 from newsingest.ingest.formats.draft import ArticleDraft
 from newsingest.ingest.formats.languages import normalise_language
 from newsingest.ingest.formats.scraped import BodyFindings, analyse_body
-from newsingest.ingest.formats.sources import source_name
 from newsingest.ingest.formats.titles import derive_title, split_title_source
 from newsingest.models import RawArticle
+from newsingest.text.agencies import canonical_source
 
 MAX_KEYWORDS = 50
 MAX_PARAGRAPHS = 20_000
@@ -53,7 +53,7 @@ def _published(findings: BodyFindings) -> DateValue | None:
 
 
 def _source(draft_source: str | None, title_source: str | None, findings: BodyFindings) -> str | None:
-    stated = [source_name(m.value) for m in findings.meta_values("source")]
+    stated = [canonical_source(m.value) for m in findings.meta_values("source")]
     named = [s for s in stated if s and not _SLUG.match(s)]
     slugs = [s for s in stated if s and _SLUG.match(s)]
     candidates = [
@@ -66,7 +66,7 @@ def _source(draft_source: str | None, title_source: str | None, findings: BodyFi
         *slugs,
     ]
     for candidate in candidates:
-        if candidate and (cleaned := source_name(candidate)):
+        if candidate and (cleaned := canonical_source(candidate)):
             return cleaned
     return None
 

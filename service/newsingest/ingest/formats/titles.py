@@ -7,7 +7,7 @@ import re
 
 from newsingest.ingest.formats.casing import is_all_caps
 from newsingest.ingest.formats.dates import MONTHS
-from newsingest.ingest.formats.sources import agency_name, source_name
+from newsingest.text.agencies import canonical_agency, canonical_source
 
 MAX_DERIVED_TITLE = 120
 _TITLE_SCAN = 1000
@@ -112,16 +112,16 @@ def _suffix_source(src: str, pattern_index: int) -> str | None:
     src = src.strip().rstrip(".")
     if not src or src.casefold() in _NOT_SOURCES:
         return None
-    if agency := agency_name(src):
+    if agency := canonical_agency(src):
         return agency
     if pattern_index in (0, 1):
         return None
     if _DOMAIN.match(src):
         return src
     if pattern_index == 2 and len(src.split()) <= 5:
-        return source_name(src)
+        return canonical_source(src)
     if pattern_index == 3 and is_all_caps(src) and len(src.split()) <= 3 and len(src) <= 25:
-        return source_name(src)
+        return canonical_source(src)
     return None
 
 
@@ -135,7 +135,7 @@ def split_title_source(title: str) -> tuple[str, str | None]:
             match = pattern.match(title)
             if match and (found := _suffix_source(match.group("src"), index)):
                 title = match.group("title").rstrip(" -–—|:·•")
-                if source is None or (agency_name(found) and not agency_name(source)):
+                if source is None or (canonical_agency(found) and not canonical_agency(source)):
                     source = found
                 break
         else:
