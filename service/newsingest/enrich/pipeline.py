@@ -18,6 +18,7 @@ from newsingest import __version__
 from newsingest.config import Settings
 from newsingest.cputime import add_cpu, cpu_step, thread_time, timed, timed_coroutine
 from newsingest.enrich.batch import NerGuard, enrich_batch
+from newsingest.enrich.club_places import retype_place_names
 from newsingest.enrich.events import retype_events
 from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
 from newsingest.enrich.language import LanguageDetector, LanguageResult, predict
@@ -80,6 +81,7 @@ def analyse(
     )
     entities = with_seats(entities, {"title": raw.title, "body": raw.body}, language)
     entities = retype_events(entities, {"title": raw.title, "body": raw.body}, language)
+    entities = retype_place_names(entities, {"title": raw.title, "body": raw.body}, language, gazetteer)
     places, countries = resolve_places(entities, raw.dateline_places, gazetteer)
     return Analysis(
         entities=entities,
