@@ -151,18 +151,33 @@ def latencies(file_ids: dict[str, list[str]], dropped: dict[str, float], seen: d
     return [(seen[a] - t) * 1000 for a, t in first_drop.items() if a in seen]
 
 
+def _count(es: Any, alias: str) -> int | None:
+    try:
+        return int(es.count(index=alias)["count"])
+    except Exception:
+        return None
+
+
 def watch_until_searchable(
     settings: Settings, expected: set[str], timeout: float, sampler: ProcessSampler | None = None
 ) -> dict[str, float]:
+    """When each of ``expected`` became searchable (0.1 s resolution). The observer must not load the system it
+    measures: every 0.1 s it asks only for the alias's document count (cheap), and looks the pending ids up only
+    when that count moved, i.e. once per refresh, instead of 20 id queries of up to 1,000 ids a second (which
+    cost Elasticsearch about a quarter of a core in a 2,000-file run)."""
     es = sync_client(settings)
     seen: dict[str, float] = {}
     deadline = time.monotonic() + timeout
     last_note = time.monotonic()
+    last_count = -1
     try:
         while len(seen) < len(expected) and time.monotonic() < deadline:
             now = time.monotonic()
-            for doc_id in searchable_among(es, settings.read_alias, expected - seen.keys()):
-                seen[doc_id] = now
+            count = _count(es, settings.read_alias)
+            if count is None or count != last_count:
+                for doc_id in searchable_among(es, settings.read_alias, expected - seen.keys()):
+                    seen[doc_id] = now
+                last_count = -1 if count is None else count
             if sampler:
                 sampler.sample()
             if now - last_note > 10:
