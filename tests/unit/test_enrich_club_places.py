@@ -88,7 +88,8 @@ def test_an_organisation_in_a_list_of_places_is_a_place(gazetteer: Gazetteer) ->
     found = entities(text, [("Midlands", LOC), ("Merseyside", LOC), ("Bristol", LOC), ("Leeds", ORG),
                             ("Doncaster", LOC), ("Hartlepool", ORG), ("Derby", LOC)])
     got = types(retype_place_names(found, {"body": text}, "en", gazetteer))
-    assert got["Leeds"] is LOC and got["Hartlepool"] is LOC
+    assert got["Leeds"] is LOC
+    assert got["Hartlepool"] is LOC
 
 
 def test_companies_named_like_towns_stay_organisations(gazetteer: Gazetteer) -> None:

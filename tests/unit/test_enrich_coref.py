@@ -31,3 +31,18 @@ def test_an_abbreviation_for_two_names_joins_neither() -> None:
     body = "Die Alpha Gruppe (AG) und die Anders Gesellschaft (AG) streiten; AG bleibt offen."
     spans = [("Alpha Gruppe", ORG), ("Anders Gesellschaft", ORG), ("AG", ORG)]
     assert set(names(body, spans)) == {"Alpha Gruppe", "Anders Gesellschaft", "AG"}
+
+
+def test_a_party_after_a_proper_name_is_no_abbreviation_of_it() -> None:
+    # the model took the (glued) person for an organisation; "(ÖVP)" is the party, not the name's abbreviation
+    body = "Kritik kam von BürgermeisterThomas Steiner (ÖVP). Die ÖVP widersprach."
+    spans = [("BürgermeisterThomas Steiner", ORG), ("ÖVP", ORG)]
+    assert names(body, spans) == {"BürgermeisterThomas Steiner": 1, "ÖVP": 1}
+
+
+def test_a_translated_name_introduces_the_original_abbreviation() -> None:
+    body = "Die Sozialistische Arbeiterpartei (PSOE) gewann, die PSOE regiert."
+    spans = [("Sozialistische Arbeiterpartei", ORG), ("PSOE", ORG)]
+    assert names(body, spans) == {"Sozialistische Arbeiterpartei": 2}
+    english = "The Tourism Council (WTTC) said the WTTC expects growth."  # a cut long form: English keeps the pair
+    assert names(english, [("Tourism Council", ORG), ("WTTC", ORG)], language="en") == {"Tourism Council": 2}

@@ -44,6 +44,9 @@ def test_adjectives_are_no_entities_but_adjective_led_names_stay() -> None:
         ("Frankfurt am Main", False, "Frankfurt am Main"),
         ("von der Leyen", True, "von der Leyen"),  # name particles of persons stay
         ("Bank of England on Monday", False, "Bank of England"),
+        ("Labour MPs", False, "Labour"),  # the member's role is no part of the party's name
+        ("UKIP MEP", False, "UKIP"),
+        ("MP", False, "MP"),  # one word is always kept
     ],
 )
 def test_trim_edges(span: str, person: bool, expected: str) -> None:

@@ -5,7 +5,8 @@
   tagger (HanTa) reads it, in its sentence context, as a proper noun (``NE``). The short forms of the name
   ("Kim", "Kim Jong") then fold into the full one (``entity_merge.fold_persons``).
 - "Internationale Atomenergiebehörde (IAEA)": a name followed by a parenthesised abbreviation introduces that
-  abbreviation; every mention of it is the same entity, whatever its initials (``abbreviations``).
+  abbreviation; every mention of it is the same entity (``abbreviations``), unless the name is a bare proper
+  name that the abbreviation's initial does not begin (a person's party after the person).
 """
 
 from __future__ import annotations
@@ -47,7 +48,21 @@ def extend_persons(mentions: list[CleanMention], texts: Mapping[str, str]) -> li
     return result
 
 
-def abbreviations(mentions: list[CleanMention], texts: Mapping[str, str]) -> dict[str, str]:
+def _introduces(abbreviation: str, name: str, german: bool) -> bool:
+    """Whether "name (ABBR)" defines the abbreviation: it starts with the initial of one of the name's words
+    ("IAEA" for "Internationale Atomenergiebehörde", "IS" for "Jihadistenmiliz Islamischer Staat"), or the name
+    describes (a common noun or an adjective) and is translated from the language the abbreviation comes from
+    ("Arbeiterpartei Kurdistans (PKK)"). German only: a bare proper name is not defined by its party
+    ("BürgermeisterThomas Steiner (ÖVP)", which the model took for an organisation): paired, every later "ÖVP"
+    of the article, and through the entity registry of the stream, became that name. English keeps every pair:
+    its model often cuts the long form ("Tourism Council (WTTC)")."""
+    first = fold(abbreviation)[:1]
+    if not german or any(word[:1] == first for word in fold(name).split()):
+        return True
+    return any(pos in ("NN", "ADJA") for _, _, _, pos in analyse(tuple(name.split())))
+
+
+def abbreviations(mentions: list[CleanMention], texts: Mapping[str, str], *, german: bool = False) -> dict[str, str]:
     """Folded abbreviation -> folded form of the name it was introduced with ("iaea" -> "internationale
     atomenergiebehorde"), for non-person names followed by "(ABBR)"; an abbreviation introduced for two
     different names is left out."""
@@ -59,7 +74,7 @@ def abbreviations(mentions: list[CleanMention], texts: Mapping[str, str]) -> dic
         if match is None:
             continue
         abbr = match.group(1)
-        if sum(ch.isupper() for ch in abbr) < 2 or fold(abbr) == fold(m.form):
+        if sum(ch.isupper() for ch in abbr) < 2 or fold(abbr) == fold(m.form) or not _introduces(abbr, m.form, german):
             continue
         pairs.setdefault(fold(abbr), set()).add(fold(m.form))
     return {abbr: next(iter(forms)) for abbr, forms in pairs.items() if len(forms) == 1}

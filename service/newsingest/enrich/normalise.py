@@ -95,7 +95,7 @@ def normalise_entities(
     cleaned = retype_appositions(cleaned, texts, language, is_known)
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
-    merge_abbreviations(groups, abbreviations(cleaned, texts))
+    merge_abbreviations(groups, abbreviations(cleaned, texts, german=german))
     merge_acronyms(groups)
     merge_inflections(groups)
     merge_place_prefixed(groups, is_known)

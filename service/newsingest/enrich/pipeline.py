@@ -19,6 +19,7 @@ from newsingest.config import Settings
 from newsingest.cputime import add_cpu, cpu_step, thread_time, timed, timed_coroutine
 from newsingest.enrich.batch import NerGuard, enrich_batch
 from newsingest.enrich.club_places import retype_place_names
+from newsingest.enrich.compound_orgs import compound_organisations
 from newsingest.enrich.events import retype_events
 from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
 from newsingest.enrich.language import LanguageDetector, LanguageResult, predict
@@ -73,6 +74,13 @@ def analyse(
             return None
         return gazetteer.identity(name)
 
+    if language.split("-")[0] == "de" and (title_mentions or body_mentions):  # NER ran
+
+        def is_place(name: str) -> bool:
+            return bool(gazetteer.lookup(name))
+
+        title_mentions = [*title_mentions, *compound_organisations(raw.title, title_mentions, is_place)]
+        body_mentions = [*body_mentions, *compound_organisations(raw.body, body_mentions, is_place)]
     entities = normalise_entities(
         [("title", raw.title, title_mentions), ("body", raw.body, body_mentions)],
         language=language,

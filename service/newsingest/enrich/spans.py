@@ -73,8 +73,14 @@ def is_particle(word: str) -> bool:
     return word.casefold().rstrip(".") in _NAME_PARTICLES
 
 
+#: a member of a parliament after the party or seat they sit for: "Labour MP", "UKIP MEP", "Edinburgh MSP" (the
+#: English model takes the role into an organisation's span: 36 such facets on 2,185 BBC articles)
+_MEMBER_ROLES = frozenset({"MP", "MPs", "MEP", "MEPs", "MSP", "MSPs", "MLA", "MLAs", "TD", "TDs"})
+
+
 def trim_edges(text: str, start: int, end: int, *, person: bool) -> tuple[int, int]:
-    """``(start, end)`` without function words and time words at the edges of the span. A sentence-initial
+    """``(start, end)`` without function words and time words at the edges of the span, nor a member-of-parliament
+    role at its end. A sentence-initial
     capitalised article goes when two or more words follow it ("Der Österreichische Naturschutzbund",
     "An Electoral Commission"; "Der Spiegel", "Die Grünen" keep theirs); inner words are never touched."""
     words = [(w.start(), w.end()) for w in _WORD.finditer(text, start, end)]
@@ -87,7 +93,7 @@ def trim_edges(text: str, start: int, end: int, *, person: bool) -> tuple[int, i
             break
     while len(words) > 1:
         word = text[words[-1][0] : words[-1][1]]
-        if word.casefold() in _TIME_WORDS or (word in _LEADING and word.islower()):
+        if word.casefold() in _TIME_WORDS or (word in _LEADING and word.islower()) or word in _MEMBER_ROLES:
             words.pop()
         else:
             break
