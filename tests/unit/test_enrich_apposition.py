@@ -22,6 +22,14 @@ def test_a_compound_kind_noun_inside_the_span_is_cut_off_but_a_bare_one_begins_a
     assert types(body, spans, "de") == {"Podemos": ORG, "Bank Austria": ORG}
 
 
+def test_a_kind_noun_before_a_places_genitive_is_part_of_the_name() -> None:
+    body = "Die Arbeiterpartei Kurdistans (PKK) und die Kommunistische Partei Chinas verhandeln."
+    spans = [("Arbeiterpartei Kurdistans", ORG), ("Kommunistische Partei Chinas", ORG)]
+    entities = normalise_entities([("body", body, mentions(body, spans))], language="de",
+                                  known=lambda name: name in {"Kurdistan", "China"})
+    assert {e.name for e in entities} == {"Arbeiterpartei Kurdistans", "Kommunistische Partei Chinas"}
+
+
 def test_english_appositions() -> None:
     body = "The band Franz Ferdinand played, and Franz Ferdinand thanked Tony Blair in London."
     spans = [("Franz Ferdinand", PER), ("Franz Ferdinand", PER), ("Tony Blair", PER), ("London", LOC)]

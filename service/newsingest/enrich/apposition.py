@@ -181,7 +181,10 @@ def retype_appositions(
         if inner is not None and m.type is not EntityType.PERSON:
             cut = m.text.index(words[1], len(words[0]))
             surface = m.text[cut:]
-            if not known(" ".join(surface.split())):  # "Ruhrfestspielen Recklinghausen", "Landesstudio Wien"
+            rest = " ".join(surface.split())
+            # "Ruhrfestspielen Recklinghausen", "Landesstudio Wien"; a place's genitive names the whole
+            # ("Arbeiterpartei Kurdistans", "Volkspartei Österreichs")
+            if not known(rest) and not (rest.endswith("s") and known(rest[:-1])):
                 m = dataclasses.replace(m, start=m.start + cut, text=surface, form=" ".join(surface.split()))
                 kind = inner
         else:
