@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from newsingest.enrich.gazetteer import Gazetteer
 from newsingest.models import Entity, EntityType, Mention
@@ -105,13 +106,19 @@ def is_sports_report(texts: Mapping[str, str], language: str) -> bool:
     return len(found) >= (with_score if scores else plain)
 
 
-def _persons_at(entities: Sequence[Entity]) -> set[tuple[str, int]]:
-    """Where persons' mentions start and end: (field, offset)."""
+class _Persons(NamedTuple):
+    """Where the article's person mentions start and end: (field, offset)."""
+
+    starts: set[tuple[str, int]]
+    ends: set[tuple[str, int]]
+
+
+def _persons_at(entities: Sequence[Entity]) -> _Persons:
     mentions = [m for e in entities if e.type is EntityType.PERSON for m in e.mentions]
-    return {(m.field, m.start) for m in mentions} | {(m.field, -m.end) for m in mentions}
+    return _Persons({(m.field, m.start) for m in mentions}, {(m.field, m.end) for m in mentions})
 
 
-def _club_uses(entity: Entity, texts: Mapping[str, str], language: str, persons: set[tuple[str, int]]) -> int:
+def _club_uses(entity: Entity, texts: Mapping[str, str], language: str, persons: _Persons) -> int:
     """Club uses minus place uses of the entity's mentions."""
     after, before, place = _CLUB_AFTER[language], _CLUB_BEFORE[language], _PLACE_BEFORE[language]
     balance = 0
@@ -126,18 +133,18 @@ def _club_uses(entity: Entity, texts: Mapping[str, str], language: str, persons:
     return balance
 
 
-def _after_person(mention: Mention, left: str, persons: set[tuple[str, int]]) -> bool:
+def _after_person(mention: Mention, left: str, persons: _Persons) -> bool:
     """"Fletcher (West Ham)": the name in parentheses right after a person's mention (a squad list)."""
     found = _AFFILIATION.search(left)
-    return found is not None and (mention.field, -(mention.start - len(found.group(0)))) in persons
+    return found is not None and (mention.field, mention.start - len(found.group(0))) in persons.ends
 
 
-def _possessive_of_person(mention: Mention, right: str, persons: set[tuple[str, int]]) -> bool:
+def _possessive_of_person(mention: Mention, right: str, persons: _Persons) -> bool:
     """"Gloucester's Andy Hazell": a person's mention right after the name's possessive."""
     cut = right.find(" ", 0, 4)
     if cut < 0 or not _PERSON_AFTER_POSSESSIVE.match(right[: cut + 1]):
         return False
-    return (mention.field, mention.end + cut + 1) in persons
+    return (mention.field, mention.end + cut + 1) in persons.starts
 
 
 def _is_town(name: str, gazetteer: Gazetteer) -> bool:

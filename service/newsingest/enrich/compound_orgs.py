@@ -66,8 +66,8 @@ def compound_organisations(
 ) -> list[RawMention]:
     """Organisation mentions for the first elements of the text's role compounds (module docstring); none that
     overlaps a mention the engine found."""
-    persons = {m.text.split()[-1] for m in mentions if m.type is EntityType.PERSON and m.text.split()}
-    taken = sorted((m.start, m.end) for m in mentions)
+    persons = {words[-1] for m in mentions if m.type is EntityType.PERSON and (words := m.text.split())}
+    taken = [(m.start, m.end) for m in mentions]
     found = []
     for match in _COMPOUND.finditer(text):
         first, second = match.group(1), match.group(2).casefold()

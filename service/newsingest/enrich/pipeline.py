@@ -75,21 +75,18 @@ def analyse(
         return gazetteer.identity(name)
 
     if language.split("-")[0] == "de" and (title_mentions or body_mentions):  # NER ran
-
-        def is_place(name: str) -> bool:
-            return bool(gazetteer.lookup(name))
-
-        title_mentions = [*title_mentions, *compound_organisations(raw.title, title_mentions, is_place)]
-        body_mentions = [*body_mentions, *compound_organisations(raw.body, body_mentions, is_place)]
+        title_mentions = [*title_mentions, *compound_organisations(raw.title, title_mentions, gazetteer.is_known)]
+        body_mentions = [*body_mentions, *compound_organisations(raw.body, body_mentions, gazetteer.is_known)]
     entities = normalise_entities(
         [("title", raw.title, title_mentions), ("body", raw.body, body_mentions)],
         language=language,
         known=known,
         identity=identity,
     )
-    entities = with_seats(entities, {"title": raw.title, "body": raw.body}, language)
-    entities = retype_events(entities, {"title": raw.title, "body": raw.body}, language)
-    entities = retype_place_names(entities, {"title": raw.title, "body": raw.body}, language, gazetteer)
+    texts = {"title": raw.title, "body": raw.body}
+    entities = with_seats(entities, texts, language)
+    entities = retype_events(entities, texts, language)
+    entities = retype_place_names(entities, texts, language, gazetteer)
     places, countries = resolve_places(entities, raw.dateline_places, gazetteer)
     return Analysis(
         entities=entities,
