@@ -130,3 +130,24 @@ def test_units_of_work_commit_in_groups() -> None:
             db.run("INSERT INTO t VALUES (?)", (n,))
     assert db.connection.in_transaction  # always in one: the next group
     assert db.one("SELECT count(*) FROM t") == (7,)
+
+
+def test_recent_spilled_values_are_served_from_memory_and_never_stale() -> None:
+    """The last values read or written are kept in memory (the same str object on every read), bounded, and
+    replaced or dropped by every write and delete that goes through the map."""
+    spilled = SpillingMap(("s:",), recent=2)
+    spilled["s:a"] = "one"
+    first = spilled.get("s:a")
+    assert first == "one"
+    assert spilled.get("s:a") is first
+    spilled["s:a"] = "two"
+    assert spilled.get("s:a") == "two"
+    del spilled["s:a"]
+    assert spilled.get("s:a") is None
+    assert "s:a" not in spilled
+    for key in ("s:b", "s:c", "s:d"):
+        spilled[key] = key.upper()
+    assert len(spilled._recent) == 2  # bounded: the oldest left memory, not the map
+    assert spilled.get("s:b") == "S:B"
+    assert spilled.pop("s:c") == "S:C"
+    assert spilled.get("s:c") is None

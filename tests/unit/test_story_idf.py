@@ -3,6 +3,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from newsingest.enrich.story_centroid import add_member, cosine, new_centroid
 from newsingest.enrich.story_features import StoryFeatures
 from newsingest.enrich.story_idf import StreamIdf
@@ -103,3 +105,26 @@ def test_the_one_pass_weighted_cosine_is_weigh_then_cosine() -> None:
     assert math.isclose(one_pass, cosine(entities, damped), rel_tol=1e-12)
     assert idf.weighted_cosine({}, 0.0, centroid) == 0.0
     assert idf.weighted_cosine(mine, norm, {"unrelated": 1.0}) == 0.0
+
+
+def test_the_memo_kept_across_articles_never_serves_a_stale_idf() -> None:
+    """The per-key memo outlives a reconcile: it must still equal a table built afresh after records are counted,
+    after they are forgotten, and after the decay has moved by many steps."""
+    records = {f"r{i}": {"n": 60.0 * i, "t": [f"w{i % 5}", "common"], "x": [f"p:{i % 3}"]} for i in range(60)}
+    keys = ["common", "w0", "w3", "e:p:1", "never-seen"]
+
+    def table(live: list[str], now: float) -> StreamIdf:
+        idf = StreamIdf(tau_s=3600.0)
+        idf.reconcile({0: ["x:0"]}, lambda key: tuple(live), list, records.get, now=now)
+        return idf
+
+    kept = StreamIdf(tau_s=3600.0)
+    for live, now in ((["r0", "r1"], 3600.0), ([f"r{i}" for i in range(30)], 3600.0),  # counted: same decay
+                      ([f"r{i}" for i in range(10, 30)], 3600.0),  # forgotten only
+                      ([f"r{i}" for i in range(10, 60)], 3600.0),  # counted again
+                      ([f"r{i}" for i in range(10, 60)], 9000.0)):  # the decay moved
+        before = {key: kept.idf(key) for key in keys}  # fills the memo
+        kept.reconcile({0: ["x:0"]}, lambda key, live=live: tuple(live), list, records.get, now=now)
+        expected = table(live, now)
+        assert {key: kept.idf(key) for key in keys} == pytest.approx({key: expected.idf(key) for key in keys})
+        assert {key: kept.idf(key) for key in keys} != before

@@ -43,7 +43,7 @@ _T = TypeVar("_T")
 
 
 def word_count(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ from newsingest.enrich.story_idf import LEDGER, StreamIdf
 from newsingest.enrich.story_model import MergeModel, pair_features
 from newsingest.enrich.story_quotes import quote_choice, shared_passages
 from newsingest.enrich.terms import cosine
+from newsingest.streaming.decoded_cache import DecodedCache
 from newsingest.streaming.local_db import LocalDatabase
 
 __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity_keys", "event_interval",
@@ -75,6 +76,7 @@ __all__ = ["StoryDecision", "StoryFeatures", "StoryIndex", "Thresholds", "entity
 REF_CHARS = 16
 SCHEDULE_CHUNK = 64  # refs per expiry-schedule list (rewritten per article: ~1.2 KB at most)
 RECORD_CACHE = 2048  # decoded article records kept (~10 KB each), least recently used dropped first
+CENTROID_CACHE = 1024  # decoded story centroids kept (~5 KB each, with their stored string)
 SPILL_PREFIXES = ("d:", "s:")  # keys of the store with one value per article or story: bulky, read now and then
 LEGACY_BUCKET_S = 3600.0  # expiry bucket of state written without "bs" (and the largest one)
 
@@ -138,7 +140,8 @@ class StoryIndex:
         self._swept = False  # b: values of an older release deleted from the store
         self.bucket_s = min(LEGACY_BUCKET_S, self.window / 24)  # expiry granularity: a 24th of the window at most
         self._lock = threading.Lock()
-        self._decoded: dict[str, dict[str, Any]] = {}  # ref -> decoded record, least recently used first
+        self._decoded = DecodedCache(RECORD_CACHE)  # ref -> decoded record
+        self._centroids = DecodedCache(CENTROID_CACHE)  # story key -> decoded centroid
 
     # --- public ---------------------------------------------------------------------------------------
     def assign(self, features: StoryFeatures) -> StoryDecision:
@@ -161,7 +164,9 @@ class StoryIndex:
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         """The story's centroid record (read-only), if the story is still in the window."""
-        found = self._get(f"s:{_ref(story_id)}")
+        key = f"s:{_ref(story_id)}"
+        raw = self.store.get(key)
+        found = None if raw is None else self._centroids.decode(key, raw)  # decoded again only when changed
         return found if found is not None and found["id"] == story_id else None
 
     def label(self, story_id: str) -> str | None:
@@ -279,13 +284,14 @@ class StoryIndex:
             "t": f.terms, "tt": f.title_terms, "x": f.entities, "g": sorted(f.generic), "bk": keys,
             **({"qp": list(f.quotes)} if f.quotes else {}),
         })  # fmt: skip
-        centroid = self.story(decision.story_id)
-        if centroid is None:
+        key = f"s:{_ref(decision.story_id)}"
+        centroid = self._get(key)  # a private copy to change (story() returns the shared decoded one)
+        if centroid is None or centroid["id"] != decision.story_id:
             centroid = new_centroid(decision.story_id, ref, f)
-            self._put(f"s:{_ref(decision.story_id)}", centroid)
+            self._put(key, centroid)
         elif add_member(centroid, ref, f, self.window):
             self._relabel(centroid, ref, f)
-            self._put(f"s:{_ref(decision.story_id)}", centroid)
+            self._put(key, centroid)
         self.blocks.add(ref, keys, f.start, f.end, meta["seq"])
         hour = int(f.seen // meta.get("bs", LEGACY_BUCKET_S))  # "hours" are expiry buckets of meta["bs"] seconds
         chunks = meta.setdefault("xc", {})
@@ -338,7 +344,7 @@ class StoryIndex:
     def _unindex(self, ref: str) -> None:
         """A record leaves the derived views (expired here, or removed by another worker)."""
         self.blocks.remove(ref)
-        self._decoded.pop(ref, None)
+        self._decoded.drop(ref)
 
     def _block(self, ref: str, record: dict[str, Any]) -> None:
         """A record counted by the stream IDF (another worker's, or one recovered) joins the blocking index."""
@@ -359,17 +365,14 @@ class StoryIndex:
         record is served from the cache (most recently used kept) until the record leaves the views
         (:meth:`_unindex`: expired here or forgotten after another worker removed it): most candidates are
         recent articles, and reading and decoding them again cost more than the rest of their comparison."""
-        cached = self._decoded.pop(ref, None)
+        cached: dict[str, Any] | None = self._decoded.get(ref)
         if cached is not None:
-            self._decoded[ref] = cached  # the most recently used now
             return cached
         value = self.store.get(f"d:{ref}")
         if value is None:
             return None
         record: dict[str, Any] = orjson.loads(value)
-        if len(self._decoded) >= RECORD_CACHE:
-            del self._decoded[next(iter(self._decoded))]
-        self._decoded[ref] = record
+        self._decoded.put(ref, record)
         return record
 
     def _get(self, key: str) -> Any:

@@ -17,6 +17,12 @@ Decay: an article seen at ingest time ``t`` weighs ``exp(-(now - t) / tau)``. We
 IDF is the smoothed ``1 + c * ln((N + 1) / (df + 1))``, with ``c = N / (N + PRIOR_DOCS)``: in an empty or young
 stream every key weighs about 1 (a handful of documents say little about which words are rare; with two
 documents every shared word would look common and every other one rare).
+
+Cost: the story step weighs every key of every candidate story's centroid, thousands per article. The per-key
+part, ``ln(df + 1)`` of the decayed frequency, is memoised across articles: a key's entry is dropped when a record
+holding it is counted or forgotten, and the whole memo when the decay factor moves, which it does in steps of
+``tau / DECAY_STEPS`` of stream time (a weight is then off by at most 1/DECAY_STEPS of itself, the same for every
+key). ``N`` and ``c`` change with every article and cost nothing per key.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from newsingest.streaming.local_db import LocalDatabase
 
 PRIOR_DOCS = 20.0  # the stream's IDF counts fully once it holds many more documents than this
 REBASE_AT = 30.0  # rebase t0 when the scale exponent exceeds this (exp(30) ~ 1e13: far from overflow)
+DECAY_STEPS = 4096  # the decay factor moves in steps of tau / DECAY_STEPS of stream time (see the docstring)
 
 
 class StreamIdf:
@@ -59,9 +66,9 @@ class StreamIdf:
         self._seen_lists: dict[str, object] = {}  # list key -> the value last reconciled
         self._pending: dict[str, set[str]] = {}  # list key -> refs listed before their record arrived
         self._lists_read: dict[int, int] = {}  # hour -> how many lists it had when last reconciled
-        self._memo: dict[str, float] = {}  # IDF by key, valid until the next reconcile
+        self._memo: dict[str, float] = {}  # ln(df * scale + 1) by key: dropped when the key's df or the scale moves
         self._scale = 1.0
-        self._log_total = 0.0
+        self._offset = 1.0  # IDF = offset - confidence * memo[key], offset = 1 + confidence * ln(N + 1)
         self._confidence = 0.0
 
     def __len__(self) -> int:
@@ -77,19 +84,18 @@ class StreamIdf:
         """``vector`` with every weight multiplied by the IDF of its key (``prefix`` + key).
 
         The memo is read inline (the story step's hottest loop); a key not in it is computed once by
-        :meth:`_compute`, the one place of the IDF formula."""
-        memo_get, compute = self._memo.get, self._compute
+        :meth:`_log_df`, the one place of the per-key formula."""
+        memo_get, log_df, offset, c = self._memo.get, self._log_df, self._offset, self._confidence
         weighted = {}
         for k, w in vector.items():
             key = prefix + k if prefix else k
             found = memo_get(key)
-            weighted[k] = w * (compute(key) if found is None else found)
+            weighted[k] = w * (offset - c * (log_df(key) if found is None else found))
         return weighted
 
-    def _compute(self, key: str) -> float:
-        """The IDF of ``key`` (``1 + c ln((N+1)/(df+1))``, see the module docstring), memoised until the next
-        reconcile."""
-        found = 1.0 + self._confidence * (self._log_total - math.log(self.df.get(key, 0.0) * self._scale + 1.0))
+    def _log_df(self, key: str) -> float:
+        """``ln(df * scale + 1)`` of ``key``, memoised until the key's frequency or the decay factor moves."""
+        found = math.log(self.df.get(key, 0.0) * self._scale + 1.0)
         self._memo[key] = found
         return found
 
@@ -108,12 +114,13 @@ class StreamIdf:
         candidate story's centroid, for every article)."""
         if not mine or not vector or mine_norm <= 0.0:
             return 0.0
-        memo_get, compute, mine_get = self._memo.get, self._compute, mine.get
+        memo_get, log_df, mine_get = self._memo.get, self._log_df, mine.get
+        offset, c = self._offset, self._confidence
         dot = norm = 0.0
         for k, w in vector.items():
             key = prefix + k if prefix else k
             found = memo_get(key)
-            x = w * (compute(key) if found is None else found)
+            x = w * (offset - c * (log_df(key) if found is None else found))
             if damped and k in damped:
                 x *= factor
             norm += x * x
@@ -160,10 +167,17 @@ class StreamIdf:
                     continue
                 hour_keys.add(key)
                 self._update_list(key, old, value, decode, record)
-        self._memo.clear()
-        self._scale = 1.0 if self.t0 is None else math.exp(-(self.now - self.t0) / self.tau)
-        self._log_total = math.log(self.total * self._scale + 1.0)
-        self._confidence = self.total * self._scale / (self.total * self._scale + PRIOR_DOCS)
+        scale = 1.0 if self.t0 is None else math.exp(-(self._stepped(self.now) - self.t0) / self.tau)
+        if scale != self._scale:
+            self._memo.clear()
+            self._scale = scale
+        self._confidence = self.total * scale / (self.total * scale + PRIOR_DOCS)
+        self._offset = 1.0 + self._confidence * math.log(self.total * scale + 1.0)
+
+    def _stepped(self, now: float) -> float:
+        """``now`` rounded down to the decay's step (``tau / DECAY_STEPS``), not before ``t0``."""
+        step = self.tau / DECAY_STEPS
+        return max(self.t0 or 0.0, math.floor(now / step) * step) if step > 0 else now
 
     def _update_list(
         self,
@@ -209,8 +223,10 @@ class StreamIdf:
         if not self._ledger.run("INSERT OR IGNORE INTO counted (ref, weight, keys) VALUES (?, ?, ?)",
                                 (ref, weight, orjson.dumps(keys))):
             return  # counted already (listed twice)
+        memo = self._memo
         for key in keys:
             self.df[key] = self.df.get(key, 0.0) + weight
+            memo.pop(key, None)
         self.total += weight
         if self._on_count is not None:
             self._on_count(ref, record)
@@ -224,6 +240,7 @@ class StreamIdf:
             self._on_forget(ref)
         weight, keys = found[0], orjson.loads(found[1])
         for key in keys:
+            self._memo.pop(key, None)
             left = self.df.get(key, 0.0) - weight
             if left <= weight * 1e-9:
                 self.df.pop(key, None)
@@ -238,6 +255,8 @@ class StreamIdf:
         self._ledger.run("UPDATE counted SET weight = weight * ?", (factor,))
         self.total *= factor
         self.t0 = t0
+        self._memo.clear()
+        self._scale = math.nan  # recomputed by the next reconcile
 
 
 LEDGER = ("CREATE TABLE counted (ref TEXT PRIMARY KEY, weight REAL NOT NULL, keys BLOB NOT NULL) WITHOUT ROWID",)

@@ -55,6 +55,14 @@ def stem(word: str) -> str:
     return strip_diacritics(word)[:STEM_CHARS]
 
 
+@lru_cache(maxsize=1 << 16)
+def _term(word: str) -> str:
+    """The content term of a word of :func:`words`, or "" for a function word, a short word or a number."""
+    if len(word) < 3 or word in STOPWORDS or word.isdigit() or word.replace("-", "").isdigit():
+        return ""
+    return stem(word)
+
+
 def content_terms(title: str, body: str, *, limit: int = MAX_TERMS) -> dict[str, float]:
     """Up to ``limit`` stemmed content terms with L2-normalised sublinear tf weights (title words count double)."""
     return content_terms_of(words(title), words(body), limit=limit)
@@ -63,12 +71,10 @@ def content_terms(title: str, body: str, *, limit: int = MAX_TERMS) -> dict[str,
 def content_terms_of(title_words: Sequence[str], body_words: Sequence[str], *, limit: int = MAX_TERMS
                      ) -> dict[str, float]:
     """:func:`content_terms` of texts already split by :func:`words` (a text is split once for all features)."""
-    counts: Counter[str] = Counter()
-    for weight, text_words in ((2, title_words), (1, body_words)):
-        for word in text_words:
-            if len(word) < 3 or word in STOPWORDS or word.isdigit() or word.replace("-", "").isdigit():
-                continue
-            counts[stem(word)] += weight
+    counts = Counter(map(_term, body_words))  # counted in C: a word's term is looked up once per process
+    for term, n in Counter(map(_term, title_words)).items():
+        counts[term] += 2 * n
+    counts.pop("", None)
     weighted = {term: 1.0 + math.log(count) for term, count in counts.items()}
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0

@@ -6,6 +6,11 @@ and read now and then; the rest (the watermark, the expiry lists) is small and r
 ``SpillingMap`` keeps the keys that start with one of ``spill_prefixes`` in a private temporary SQLite database
 (:mod:`~newsingest.streaming.local_db`) and every other key in a dict, so the process's memory does not grow
 with the articles in the window while the hot keys stay as fast as before.
+
+The spilled values read or written last (``recent`` of them, a few MB) are also kept in memory: the story step
+reads the same twenty-odd centroids for article after article. Every write and delete goes through the map, so
+that copy is never stale; a value read twice is the same ``str`` object, which lets a caller that caches what
+it decoded from a value compare by identity.
 """
 
 from __future__ import annotations
@@ -14,17 +19,22 @@ from collections.abc import Iterator, MutableMapping, Sequence
 
 from newsingest.streaming.local_db import DEFAULT_CACHE_MB, LocalDatabase
 
+DEFAULT_RECENT = 512
+
 _SCHEMA = ("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID",)
 
 
 class SpillingMap(MutableMapping[str, str]):
     """``MutableMapping[str, str]``: keys starting with one of ``spill_prefixes`` on disk, the others in memory."""
 
-    def __init__(self, spill_prefixes: Sequence[str], *, cache_mb: int = DEFAULT_CACHE_MB) -> None:
+    def __init__(self, spill_prefixes: Sequence[str], *, cache_mb: int = DEFAULT_CACHE_MB,
+                 recent: int = DEFAULT_RECENT) -> None:  # fmt: skip
         if not spill_prefixes:
             raise ValueError("spill_prefixes: at least one prefix (else use a dict)")
         self.spill_prefixes = tuple(spill_prefixes)
         self._memory: dict[str, str] = {}
+        self._recent: dict[str, str] = {}  # spilled values read or written last, oldest first
+        self._recent_max = max(0, recent)
         self._disk = LocalDatabase(_SCHEMA, cache_mb=cache_mb)
 
     def _spills(self, key: str) -> bool:
@@ -39,21 +49,38 @@ class SpillingMap(MutableMapping[str, str]):
     def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
         if not self._spills(key):
             return self._memory.get(key, default)
+        found = self._recent.get(key)
+        if found is not None:
+            return found
         row = self._disk.one("SELECT v FROM kv WHERE k = ?", (key,))
-        return default if row is None else str(row[0])
+        if row is None:
+            return default
+        value = str(row[0])
+        self._remember(key, value)
+        return value
+
+    def _remember(self, key: str, value: str) -> None:
+        if self._recent_max:
+            self._recent.pop(key, None)
+            if len(self._recent) >= self._recent_max:
+                del self._recent[next(iter(self._recent))]
+            self._recent[key] = value
 
     def __setitem__(self, key: str, value: str) -> None:
         if not isinstance(value, str):
             raise TypeError(f"values are str, not {type(value).__name__}")
         if self._spills(key):
             self._disk.run("INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)", (key, value))
+            self._remember(key, value)
         else:
             self._memory[key] = value
 
     def __delitem__(self, key: str) -> None:
         if not self._spills(key):
             del self._memory[key]
-        elif not self._disk.run("DELETE FROM kv WHERE k = ?", (key,)):
+            return
+        self._recent.pop(key, None)
+        if not self._disk.run("DELETE FROM kv WHERE k = ?", (key,)):
             raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
