@@ -43,6 +43,7 @@ from newsingest.enrich.entity_merge import (
     position,
 )
 from newsingest.enrich.german_case import nominative_mentions
+from newsingest.enrich.german_genitive import strip_prenominal_genitives
 from newsingest.enrich.mention_clean import (
     CleanMention,
     Field,
@@ -91,7 +92,7 @@ def normalise_entities(
     if genitive:
         cleaned = strip_genitives(cleaned, is_known)
     if german:
-        cleaned = nominative_mentions(cleaned, texts)
+        cleaned = nominative_mentions(strip_prenominal_genitives(cleaned, texts), texts)
     cleaned = retype_appositions(cleaned, texts, language, is_known)
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
