@@ -16,6 +16,7 @@ USER corenlp
 EXPOSE 9000
 ENV CORENLP_HEAP=4g CORENLP_THREADS=2
 CMD ["sh", "-c", "exec java -Xmx${CORENLP_HEAP} -XX:+UseG1GC -XX:SoftRefLRUPolicyMSPerMB=1000000 \
+  -Dsun.net.httpserver.nodelay=true \
   -cp '/opt/corenlp/lib/*' edu.stanford.nlp.pipeline.StanfordCoreNLPServer -port 9000 \
   -threads ${CORENLP_THREADS} -timeout 25000 -maxCharLength 100000 \
   -serverProperties /opt/corenlp/server.properties -quiet true"]

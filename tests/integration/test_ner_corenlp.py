@@ -131,6 +131,32 @@ async def test_languages_in_parallel_match_one_by_one(engine: CoreNLPEngine) -> 
     assert list(together) == one_by_one
 
 
+async def test_packed_requests_tag_every_text_as_alone(corenlp_settings: Settings) -> None:
+    """Titles, bodies and chunks asked for together go in one request (request_packing.py): each text gets the
+    same mentions, offsets and confidences as when it is sent alone, even texts without a final stop, with
+    astral characters, or ending on a name that the next text begins with."""
+    texts = [
+        ("de", "Merkel in Berlin"),
+        ("de", "Emmanuel Macron traf Angela Merkel 😀 in Paris und sprach mit Siemens."),
+        ("de", "Wladimir Putin"),
+        ("de", "Putin sprach in Wladiwostok mit Kim Jong Un über die Deutsche Bank\n"),
+        ("en", "Tony Blair met George W Bush"),
+        ("en", "Bush visited Microsoft in Redmond. The BBC reported from London."),
+    ] * 3
+    alone = CoreNLPEngine(corenlp_settings.model_copy(update={"ner_pack_chars": 0}))
+    packed = CoreNLPEngine(corenlp_settings.model_copy(update={"ner_pack_chars": 8000}))
+    try:
+        expected = [await alone.recognise(text, lang) for lang, text in texts]
+        together = await asyncio.gather(*(packed.recognise(text, lang) for lang, text in texts))
+    finally:
+        await alone.aclose()
+        await packed.aclose()
+    assert list(together) == expected
+    assert sum(len(mentions) for mentions in expected) >= 30
+    for (_, text), mentions in zip(texts, together, strict=True):
+        assert_offsets(text, mentions)
+
+
 async def test_mentions_carry_the_models_confidence_and_the_filter_uses_it(corenlp_settings: Settings) -> None:
     from newsingest.enrich.ner import build_engine
 
@@ -139,12 +165,11 @@ async def test_mentions_carry_the_models_confidence_and_the_filter_uses_it(coren
         "and Desperate Housewives star Teri Hatcher thanked Warner Bros."
     )
     raw = CoreNLPEngine(corenlp_settings)
-    everything = build_engine(
-        corenlp_settings.model_copy(update={"ner_min_confidence": 0.0, "ner_min_confidence_one_word": 0.0})
-    )
-    filtered = build_engine(
-        corenlp_settings.model_copy(update={"ner_min_confidence": 0.9, "ner_min_confidence_one_word": 0.0})
-    )
+    no_vote = {"ner_corenlp_voting": False}  # the confidence filter alone
+    everything = build_engine(corenlp_settings.model_copy(
+        update={**no_vote, "ner_min_confidence": 0.0, "ner_min_confidence_one_word": 0.0}))
+    filtered = build_engine(corenlp_settings.model_copy(
+        update={**no_vote, "ner_min_confidence": 0.9, "ner_min_confidence_one_word": 0.0}))
     try:
         mentions = await raw.recognise(text, "en")
         unfiltered = await everything.recognise(text, "en")

@@ -162,7 +162,7 @@ async def test_carriage_returns_and_lone_surrogates_keep_offsets(fake: tuple[Fak
 
 async def test_long_text_is_chunked_and_offsets_rebased(fake: tuple[FakeServer, str]) -> None:
     server, url = fake
-    engine = engine_for(url, ner_chunk_chars=200, ner_concurrency=2)
+    engine = engine_for(url, ner_chunk_chars=200, ner_concurrency=2, ner_pack_chars=0)
     sentence = "Putin sprach mit Siemens in Wladiwostok über Olympia."
     text = "\n\n".join(" ".join([sentence] * 3) for _ in range(10))
     mentions = await engine.recognise(text, "de")
@@ -181,7 +181,7 @@ async def test_long_text_is_chunked_and_offsets_rebased(fake: tuple[FakeServer, 
 async def test_requests_in_flight_are_bounded(fake: tuple[FakeServer, str]) -> None:
     server, url = fake
     server.delay = 0.05
-    engine = engine_for(url, ner_concurrency=3)
+    engine = engine_for(url, ner_concurrency=3, ner_pack_chars=0)
     await asyncio.gather(*(engine.recognise(f"Putin {i}", "en") for i in range(12)))
     await engine.aclose()
     assert len(server.requests) == 12
@@ -225,7 +225,7 @@ async def test_one_failing_chunk_fails_the_text(fake: tuple[FakeServer, str]) ->
     server, url = fake
     server.fail_on = "Olympia"
     server.delay = 0.05
-    engine = engine_for(url, ner_chunk_chars=200, ner_concurrency=1)
+    engine = engine_for(url, ner_chunk_chars=200, ner_concurrency=1, ner_pack_chars=0)
     text = "\n\n".join(["Olympia in Wladiwostok."] + ["Putin sprach in Wladiwostok mit Siemens."] * 30)
     assert len(split_chunks(text, 200)) > 5
     with pytest.raises(CoreNLPError, match="500"):  # a CoreNLPError, not an ExceptionGroup
@@ -326,3 +326,58 @@ def test_mentions_from_tokens_drops_other_classes() -> None:
         {"characterOffsetBegin": 10, "characterOffsetEnd": 16, "ner": "DATE"},
     ]
     assert mentions_from_tokens(text, tokens) == [RawMention(0, 6, "Merkel", EntityType.PERSON)]
+
+
+async def test_texts_asked_for_together_go_in_one_request(fake: tuple[FakeServer, str]) -> None:
+    """Titles and bodies of a batch are packed into one request; every text gets its own mentions back, with
+    offsets into itself, and no mention runs from one text into the next."""
+    server, url = fake
+    engine = engine_for(url, ner_pack_chars=4000, ner_concurrency=1)
+    texts = ["Putin", "Wladimir Putin bei Siemens in Wladiwostok", "Kim Jong Un\n", "Deutsche Bank Commerzbank",
+             "Putin"]
+    found = await asyncio.gather(*(engine.recognise(text, "de") for text in texts))
+    await engine.aclose()
+    assert len(server.requests) == 1
+    assert [[m.text for m in mentions] for mentions in found] == [
+        ["Putin"], ["Wladimir Putin", "Siemens", "Wladiwostok"], ["Kim Jong Un"], ["Deutsche Bank", "Commerzbank"],
+        ["Putin"]]
+    for text, mentions in zip(texts, found, strict=True):
+        check_offsets(text, mentions)
+
+
+async def test_a_packed_request_never_exceeds_the_limit(fake: tuple[FakeServer, str]) -> None:
+    server, url = fake
+    engine = engine_for(url, ner_pack_chars=300, ner_chunk_chars=200)
+    texts = [f"Putin sprach {i} mit Siemens in Wladiwostok über Olympia." * (1 + i % 4) for i in range(20)]
+    found = await asyncio.gather(*(engine.recognise(text, "de") for text in texts))
+    await engine.aclose()
+    assert 1 < len(server.requests) < 20
+    assert all(len(sent) <= 300 for _, sent in server.requests)
+    assert [len(mentions) for mentions in found] == [4 * (1 + i % 4) for i in range(20)]
+
+
+async def test_a_text_the_server_refuses_fails_alone(fake: tuple[FakeServer, str]) -> None:
+    """A packed request that fails is sent again text by text: the bad text fails, the others are answered."""
+    server, url = fake
+    server.fail_on = "Olympia"
+    engine = engine_for(url, ner_pack_chars=4000, ner_concurrency=1)
+    texts = ["Putin in Wladiwostok", "Olympia", "Siemens"]
+    found = await asyncio.gather(*(engine.recognise(text, "de") for text in texts), return_exceptions=True)
+    await engine.aclose()
+    assert [m.text for m in found[0]] == ["Putin", "Wladiwostok"]  # type: ignore[union-attr]
+    assert isinstance(found[1], CoreNLPError)
+    assert [m.text for m in found[2]] == ["Siemens"]  # type: ignore[union-attr]
+    assert len(server.requests) == 4  # the packed one, then each text alone
+
+
+async def test_a_lone_articles_texts_still_go_in_parallel(fake: tuple[FakeServer, str]) -> None:
+    """Packing keeps ``ner_concurrency`` requests busy where the texts allow: a lone article's title and body are
+    two requests (tagged in parallel), a batch's many short texts a few."""
+    server, url = fake
+    engine = engine_for(url, ner_pack_chars=8000, ner_concurrency=4)
+    await asyncio.gather(engine.recognise("Putin in Wladiwostok", "de"), engine.recognise("Siemens " * 200, "de"))
+    assert len(server.requests) == 2
+    server.requests.clear()
+    await asyncio.gather(*(engine.recognise(f"Putin sprach mit Siemens {i}.", "de") for i in range(100)))
+    await engine.aclose()
+    assert 4 <= len(server.requests) <= 5  # a quarter each, give or take the text that does not fit

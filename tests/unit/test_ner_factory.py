@@ -19,6 +19,7 @@ from newsingest.enrich.ner.corenlp import CoreNLPEngine
 from newsingest.enrich.ner.factory import LanguageRouter
 from newsingest.enrich.ner.org_heads import OrgHeadEngine
 from newsingest.enrich.ner.spacy_engine import SpacyEngine, SpacyUnavailable, spacy_label_type
+from newsingest.enrich.ner.voting import VotingEngine
 
 
 def test_disabled_gives_the_null_engine() -> None:
@@ -31,7 +32,8 @@ def test_default_is_corenlp_for_german_and_english() -> None:
     assert isinstance(engine, OrgHeadEngine)  # German organisation heads on top of the model
     assert isinstance(engine.inner, ConfidenceFilter)  # mentions the model is unsure of are dropped
     assert engine.inner.min_confidence == Settings().ner_min_confidence
-    assert isinstance(engine.inner.inner, CoreNLPEngine)
+    assert isinstance(engine.inner.inner, VotingEngine)  # English mentions the 4-class model is unsure of voted on
+    assert isinstance(engine.inner.inner.main, CoreNLPEngine)
     assert isinstance(engine, NerEngine)
     assert engine.supports("de")
     assert engine.supports("en")

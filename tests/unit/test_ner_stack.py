@@ -40,7 +40,8 @@ def test_server_command(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> 
     assert argv[argv.index("-port") + 1] == "9100"
     assert argv[argv.index("-threads") + 1] == "3"
     assert int(argv[argv.index("-timeout") + 1]) > settings.ner_timeout_s * 1000
-    assert int(argv[argv.index("-maxCharLength") + 1]) >= settings.ner_chunk_chars
+    assert int(argv[argv.index("-maxCharLength") + 1]) >= max(settings.ner_chunk_chars, settings.ner_pack_chars)
+    assert "-Dsun.net.httpserver.nodelay=true" in argv  # else answers of a few KB wait 40 ms for a delayed ACK
     assert argv[argv.index("-cp") + 1] == f"{stack.lib_dir}/*"
     assert "-blockList" in argv
 

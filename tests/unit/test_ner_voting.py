@@ -93,8 +93,9 @@ async def test_only_languages_with_a_voter_are_filtered() -> None:
     assert (main.closed, voter.closed) == (1, 1)
 
 
-def test_off_by_default_and_wired_when_enabled() -> None:
-    assert not isinstance(build_engine(Settings()).inner.inner, VotingEngine)
+def test_on_by_default_and_off_when_disabled() -> None:
+    assert isinstance(build_engine(Settings()).inner.inner, VotingEngine)
+    assert isinstance(build_engine(Settings(ner_corenlp_voting=False)).inner.inner, CoreNLPEngine)
     engine = build_engine(Settings(ner_corenlp_voting=True, ner_vote_below_confidence=0.8)).inner.inner
     assert isinstance(engine, VotingEngine)
     assert isinstance(engine.main, CoreNLPEngine)

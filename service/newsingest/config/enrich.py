@@ -44,6 +44,11 @@ class EnrichSettings(BaseModel):
         default=0.05, gt=0, description="how long the enrich agent waits to fill a batch before it takes what came"
     )
     ner_chunk_chars: int = Field(default=4000, ge=200, description="long texts are sent in chunks of this size")
+    ner_pack_chars: int = Field(
+        default=8000, ge=0,
+        description="texts (titles, bodies, chunks) waiting for the NER server together go in one request of up to"
+        " this many characters: a request's fixed cost is paid once (0: each text alone; docs/ner.md)",
+    )
     ner_timeout_s: float = Field(default=20.0, gt=0, description="time limit of one NER request")
     ner_corenlp_properties: dict[str, dict[str, str]] = Field(
         default_factory=dict,
@@ -60,9 +65,9 @@ class EnrichSettings(BaseModel):
         " the higher of the two applies",
     )
     ner_corenlp_voting: bool = Field(
-        default=False,
+        default=True,
         description="English: a PER/ORG/LOC mention the 4-class model is unsure of (under"
-        " ner_vote_below_confidence) stays only when CoreNLP's second English model agrees (docs/ner.md)",
+        " ner_vote_below_confidence) stays only when CoreNLP's second English model agrees (docs/ner.md, Round 10)",
     )
     ner_vote_below_confidence: float = Field(
         default=0.95, ge=0.0, le=2.0,

@@ -134,6 +134,9 @@ class CoreNLPStack(ServerComponent):
             # models sit in soft-reference caches: keep them unless the heap is really full
             "-XX:SoftRefLRUPolicyMSPerMB=1000000",
             "-Djava.awt.headless=true",
+            # answers go out at once: without TCP_NODELAY the JDK's HTTP server (Nagle) holds the last part of an
+            # answer of a few KB until the client's delayed ACK, 40 ms later (docs/ner.md, "Round 10")
+            "-Dsun.net.httpserver.nodelay=true",
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             # one line per pipeline (re)built, i.e. per change of language between requests: too chatty
             "-Dorg.slf4j.simpleLogger.log.edu.stanford.nlp.pipeline.StanfordCoreNLP=warn",
@@ -147,7 +150,7 @@ class CoreNLPStack(ServerComponent):
             "-timeout",
             str(timeout_ms),
             "-maxCharLength",
-            str(max(100_000, 2 * self.settings.ner_chunk_chars)),
+            str(max(100_000, 2 * self.settings.ner_chunk_chars, 2 * self.settings.ner_pack_chars)),
             "-serverProperties",
             str(self.config_dir / "server.properties"),
             "-quiet",

@@ -20,6 +20,7 @@ import orjson
 
 from newsingest.config import Settings
 from newsingest.enrich.ner.base import EntityType, RawMention, entity_type, split_chunks, split_tag, utf16_to_index
+from newsingest.enrich.ner.request_packing import RequestPacker
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
@@ -181,7 +182,8 @@ def _has_word(text: str, start: int, end: int) -> bool:
 class CoreNLPEngine:
     """:class:`~newsingest.enrich.ner.base.NerEngine` backed by a CoreNLP server over HTTP.
 
-    Long texts are sent in chunks of at most ``ner_chunk_chars``; at most ``ner_concurrency`` requests are in
+    Long texts are sent in chunks of at most ``ner_chunk_chars``; texts and chunks asked for together are packed
+    into requests of up to ``ner_pack_chars`` (``request_packing.py``); at most ``ner_concurrency`` requests are in
     flight (per event loop); each request is limited to ``ner_timeout_s``.
     """
 
@@ -202,6 +204,8 @@ class CoreNLPEngine:
         self.chunk_chars = settings.ner_chunk_chars
         self.concurrency = settings.ner_concurrency
         self.timeout_s = settings.ner_timeout_s
+        pack = settings.ner_pack_chars
+        self._packer = RequestPacker(self._recognise_chunk, pack, spread=self.concurrency) if pack else None
         self._params = {
             lang: {"properties": json.dumps(pipeline_properties(lang, settings.ner_corenlp_properties))}
             for lang in self.languages
@@ -218,7 +222,8 @@ class CoreNLPEngine:
         if not self.supports(language) or not text.strip():
             return []
         chunks = split_chunks(text, self.chunk_chars)
-        tasks = [asyncio.ensure_future(self._recognise_chunk(chunk.text, language)) for chunk in chunks]
+        send = self._recognise_chunk if self._packer is None else self._packer.recognise
+        tasks = [asyncio.ensure_future(send(chunk.text, language)) for chunk in chunks]
         try:
             results = await asyncio.gather(*tasks)
         except BaseException as exc:
