@@ -53,6 +53,7 @@ def create_app(
         producer_acks=-1,
         producer_compression_type=settings.compression_type,
         producer_linger_ms=settings.producer_linger_ms,
+        producer_max_batch_size=settings.producer_batch_bytes,
         stream_ack_exceptions=False,
         stream_ack_cancelled_tasks=False,
         stream_wait_empty=True,

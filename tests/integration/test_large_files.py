@@ -8,6 +8,7 @@ at most the unacknowledged tail again); indexing is by article id and covered by
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import time
@@ -122,3 +123,36 @@ def test_watcher_killed_mid_file_resumes_from_its_checkpoint(large: Settings, tm
         assert files_in(large.inbox_dir) == []
     finally:
         pipeline.stop()
+
+
+def test_a_feed_that_kills_its_parser_goes_to_failed_and_the_watcher_goes_on(
+    stack: Settings, tmp_path: Path
+) -> None:
+    """A batch that kills its parser process twice (here on purpose: NEWSINGEST_TEST_FAULT=parser:after=N) sends
+    the file to failed/ with ``parser_crashed``; the watcher stays up and ingests the next file."""
+    settings = isolated_settings(stack, tmp_path, ner_enabled=False, stream_min_file_bytes=64 * 1024,
+                                 test_fault="parser:after=700")
+    settings.inbox_dir.mkdir(parents=True)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    write_jsonl(staging / "feed.jsonl", 1000)
+    ordinary = bbc_files(2)
+    pipeline = SplitPipeline(settings, tmp_path)
+    pipeline.watcher.start()
+    try:
+        (staging / "feed.jsonl").rename(settings.inbox_dir / "feed.jsonl")
+        record = settings.failed_path / "feed.jsonl.error.json"
+        wait_for(record.exists, 120, "the feed in failed/", pipeline.log)
+        failure = json.loads(record.read_text())
+        assert (failure["stage"], failure["code"]) == ("parse", "parser_crashed")
+        assert (settings.failed_path / "feed.jsonl").exists()
+        assert "a parser process died" in pipeline.watcher.log()
+        drop(ordinary, settings.inbox_dir)
+        wanted = expected_ids(ordinary)
+        wait_for(lambda: wanted <= {r.key.decode() for r in read_topic(settings, settings.topic_raw,
+                                                                        expect=10**9, timeout=3)},
+                 60, "the next files produced", pipeline.log)
+        assert pipeline.watcher.proc.poll() is None  # type: ignore[union-attr]
+    finally:
+        pipeline.stop()
+        remove_namespace(settings)

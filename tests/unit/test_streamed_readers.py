@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.json_stream import iter_json_array, locate_items
-from newsingest.ingest.formats.jsonl_stream import iter_jsonl
+from newsingest.ingest.formats.jsonl_stream import iter_jsonl, jsonl_chunks
 from newsingest.ingest.formats.newsml_stream import iter_newsml
 from newsingest.ingest.formats.registry import parse_file_detailed
 from newsingest.ingest.formats.stream_base import START, StreamItem, StreamPosition
@@ -152,3 +156,38 @@ def test_newsml_with_an_entity_declaration_is_refused() -> None:
     data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><newsMessage><itemSet/></newsMessage>'
     items = list(iter_newsml(io.BytesIO(data), _source("m.xml", data)))
     assert [i.result.code for i in items] == ["unsafe_xml"]  # type: ignore[union-attr]
+
+
+_LINES = st.one_of(
+    st.integers(0, 50).map(lambda n: _line(n)),
+    st.sampled_from([b"", b"   ", b"\t", b"{bad", b"[1, 2]", b"null"]),
+    st.integers(300, 900).map(lambda n: json.dumps({"title": "Long", "body": "y" * n}).encode()),
+    st.integers(500, 700).map(lambda n: b" " * n),  # blank, but over the limit from 601 on: an item
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(_LINES, max_size=40), crlf=st.booleans(), bom=st.booleans(), last_newline=st.booleans(),
+       per_chunk=st.integers(1, 7), skip=st.integers(0, 5))
+def test_jsonl_chunks_read_one_by_one_give_exactly_the_items_of_one_reader(
+    lines: list[bytes], crlf: bool, bom: bool, last_newline: bool, per_chunk: int, skip: int
+) -> None:
+    """Parser processes parse chunks of a file at once; together they must be the sequential reader's items."""
+    newline = b"\r\n" if crlf else b"\n"
+    data = (codecs.BOM_UTF8 if bom else b"") + newline.join(lines) + (newline if last_newline else b"")
+    limit = 600  # some of the long lines are over it
+    whole = _jsonl(data, limit=limit)
+    start = whole[skip - 1].position if 0 < skip <= len(whole) else START
+    expected = [i for i in whole if i.index >= start.index]
+    fh = io.BytesIO(data)
+    chunks = list(jsonl_chunks(fh, start=start, max_line_bytes=limit, items_per_chunk=per_chunk))
+    assert all(0 < c.items <= per_chunk for c in chunks)
+    pieced = [item for c in chunks for item in islice(_jsonl(data, limit=limit, start=c.start), c.items)]
+    assert [_key(i) for i in pieced] == [_key(i) for i in expected]
+
+
+def _key(item: StreamItem) -> tuple:
+    result = item.result
+    what = result.code if isinstance(result, ParseError) else getattr(result, "article_id", None)
+    index_in_file = result.provenance.index_in_file if hasattr(result, "provenance") else None
+    return item.index, item.end, item.line, item.lines, what, index_in_file, item.raw

@@ -61,6 +61,11 @@ class KafkaSettings(BaseModel):
         " killed with kill -9 is replaced after this long (the enrich agent's group; the indexer's is at most 30 s)",
     )
     producer_linger_ms: int = Field(default=20, ge=0, description="how long producers wait to fill a batch")
+    producer_batch_bytes: int = Field(
+        default=256 * 1024, ge=16 * 1024, le=8 * 1024 * 1024,
+        description="the most bytes (before compression) a producer batches per partition (Kafka's batch.size;"
+        " 16 KiB, the clients' default, cost a third more CPU per message: bench/large_file.py)",
+    )
     producer_compression: Literal["gzip", "snappy", "lz4", "zstd", "none"] = Field(
         default="zstd",
         description="compression of produced batches (zstd: a better ratio than gzip for a fraction of its CPU;"

@@ -26,6 +26,6 @@ class OperationsSettings(BaseModel):
     test_fault: str = Field(
         default="",
         description="TESTS ONLY: make a part raise from inside after N items, e.g. 'indexer:after=20' (parts: "
-        "watcher, enrich, indexer, stories-tail; several separated by ';'); empty = no fault",
+        "watcher, enrich, indexer, stories-tail, parser; several separated by ';'); empty = no fault",
     )
 

@@ -64,6 +64,7 @@ def enriched_producer(settings: Settings) -> AIOKafkaProducer:
         acks="all",
         compression_type=settings.compression_type,
         linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_batch_bytes,
         max_request_size=max(settings.max_file_bytes * 4, 1_048_576),
     )
 

@@ -1,11 +1,12 @@
 """Where a streamed file's items are parsed: a thread of the watcher's process, or a parser process.
 
-Parsing and mapping an article costs about as much CPU as sending it, and in one process both share the
+Parsing and mapping an article costs more CPU than sending it, and in one process both share the
 interpreter lock, so the watcher could only reach about half of the producer's speed. With
 ``stream_parse_processes`` >= 1, JSONL and JSON-array files are parsed in separate processes (a
-``ProcessPoolExecutor``, spawned once, on the first streamed file): each request parses the next batch from a
+``ProcessPoolExecutor``, spawned once, on the first streamed file): each request parses a batch of items from a
 byte offset and returns the items with their articles already serialised, so the watcher's process only
-sends. The next batch is parsed while the current one is sent.
+sends. A JSONL file is first cut into chunks by a light line scan (no parsing), so all parser processes work on
+one file at once, two chunks each ahead of the sender; a JSON array is parsed one batch ahead.
 
 A parser process opens the file itself (``O_NOFOLLOW``) and checks that it is the file the watcher looked at
 (same device and inode), so a file replaced in the meantime is never read in its place. NewsML-G2 packages
@@ -21,6 +22,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -28,6 +30,7 @@ from itertools import islice
 from typing import BinaryIO
 
 from newsingest.ingest.formats.base import ParseError, SourceFile
+from newsingest.ingest.formats.jsonl_stream import jsonl_chunks
 from newsingest.ingest.formats.stream_base import ArticleRef, StreamItem, StreamPosition
 from newsingest.ingest.stream_format import StreamFormat, open_items
 from newsingest.log import get_logger
@@ -72,6 +75,8 @@ class BatchRequest:
     start: StreamPosition
     max_item_bytes: int
     lossless: str
+    count: int = BATCH_ITEMS
+    die_at_item: int | None = None  # TESTS ONLY (NEWSINGEST_TEST_FAULT=parser:after=N): the process dies there
 
 
 def parse_batch(request: BatchRequest) -> Batch:
@@ -85,7 +90,9 @@ def parse_batch(request: BatchRequest) -> Batch:
         if (st.st_dev, st.st_ino) != (request.device, request.inode):
             raise FileReplaced("the path names another file now")
         items = open_items(request.fmt, fh, request.source, request.start, request.max_item_bytes)
-        batch = serialised_batch(items, request.lossless)
+        batch = serialised_batch(items, request.lossless, request.count)
+    if request.die_at_item is not None and any(item.index == request.die_at_item for item, _ in batch):
+        os._exit(70)
     return [(_light(item), value) for item, value in batch]
 
 
@@ -134,49 +141,87 @@ POOL = _Pool()
 
 
 class Batches:
-    """The batches of one streamed file, the next one always being parsed while the caller sends this one."""
+    """The batches of one streamed file, in file order, the next ones being parsed while the caller sends.
+
+    A JSONL file is cut into chunks of ``BATCH_ITEMS`` items by a light line scan in a thread of this process
+    (``jsonl_chunks``); up to two chunks per parser process are parsed at once, by all the parser processes. A
+    JSON array (whose next batch starts where the last one ended) and, without parser processes, every format
+    are parsed one batch ahead."""
 
     def __init__(self, *, fmt: StreamFormat, fh: BinaryIO, path: bytes, st: os.stat_result, source: SourceFile,
-                 start: StreamPosition, max_item_bytes: int, lossless: str, processes: int) -> None:
+                 start: StreamPosition, max_item_bytes: int, lossless: str, processes: int,
+                 die_at_item: int | None = None) -> None:
         self._in_process = processes > 0 and fmt.name in ("jsonl", "json")
         self._processes = processes
-        self._request = BatchRequest(path, st.st_dev, st.st_ino, fmt, source, start, max_item_bytes, lossless)
+        self._request = BatchRequest(path, st.st_dev, st.st_ino, fmt, source, start, max_item_bytes, lossless,
+                                     die_at_item=die_at_item)
         self._items = None if self._in_process else open_items(fmt, fh, source, start, max_item_bytes)
-        self._pending: asyncio.Future[Batch] | None = None
+        self._chunks = (jsonl_chunks(fh, start=start, max_line_bytes=max_item_bytes, items_per_chunk=BATCH_ITEMS)
+                        if self._in_process and fmt.name == "jsonl" else None)
+        self._ahead = 2 * processes if self._chunks is not None else 1
+        self._pending: deque[tuple[BatchRequest, asyncio.Future[Batch]]] = deque()
+        self._ended = False  # no more requests to make
 
     async def next(self) -> Batch:
         """The next batch (empty at the end of the file)."""
-        pending = self._pending or self._ask()
-        batch = await self._result(pending)
-        if batch:
-            if self._in_process:
+        await self._fill()
+        if not self._pending:
+            return []
+        request, pending = self._pending.popleft()
+        batch = await self._result(request, pending)
+        if self._chunks is None:  # one batch ahead: the next one starts where this one ended
+            if batch:
                 self._request = replace(self._request, start=batch[-1][0].position)
-            self._pending = self._ask()
-        else:
-            self._pending = None
+            else:
+                self._ended = True
+        await self._fill()
         return batch
 
     def close(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending.add_done_callback(lambda f: f.cancelled() or f.exception())
+        for _, pending in self._pending:
+            _forget(pending)
+        self._pending.clear()
 
-    def _ask(self) -> asyncio.Future[Batch]:
+    async def _fill(self) -> None:
+        """Ask for batches until ``_ahead`` are being parsed (or none is left to ask for)."""
+        while not self._ended and len(self._pending) < self._ahead:
+            if self._chunks is None:
+                request = self._request
+            else:
+                chunk = await asyncio.to_thread(next, self._chunks, None)
+                if chunk is None:
+                    self._ended = True
+                    return
+                request = replace(self._request, start=chunk.start, count=chunk.items)
+            self._pending.append((request, self._ask(request)))
+
+    def _ask(self, request: BatchRequest) -> asyncio.Future[Batch]:
         if not self._in_process:
-            return asyncio.ensure_future(asyncio.to_thread(serialised_batch, self._items, self._request.lossless))
+            return asyncio.ensure_future(asyncio.to_thread(serialised_batch, self._items, request.lossless))
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(POOL.executor(self._processes), parse_batch, self._request)
+        return loop.run_in_executor(POOL.executor(self._processes), parse_batch, request)
 
-    async def _result(self, pending: asyncio.Future[Batch]) -> Batch:
+    async def _result(self, request: BatchRequest, pending: asyncio.Future[Batch]) -> Batch:
+        """The batch; when a parser process died, every batch in flight is asked again, this one first and
+        alone: if it kills its parser again, it is the file's fault."""
         try:
             return await pending
         except BrokenProcessPool as exc:
             POOL.shutdown()
-            log.error("a parser process died; parsing the batch again", offset=self._request.start.offset,
+            log.error("a parser process died; parsing the batch again", offset=request.start.offset,
                       error=str(exc))
+        later = [r for r, _ in self._pending]
+        self.close()
         try:
-            return await self._ask()
+            batch = await self._ask(request)
         except BrokenProcessPool as exc:
             POOL.shutdown()
-            raise ParserCrashed(f"the parser process died twice at byte {self._request.start.offset}",
-                                offset=self._request.start.offset) from exc
+            raise ParserCrashed(f"the parser process died twice at byte {request.start.offset}",
+                                offset=request.start.offset) from exc
+        self._pending.extend((r, self._ask(r)) for r in later)
+        return batch
+
+
+def _forget(pending: asyncio.Future[Batch]) -> None:
+    pending.cancel()
+    pending.add_done_callback(lambda f: f.cancelled() or f.exception())

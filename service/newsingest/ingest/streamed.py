@@ -48,6 +48,7 @@ from newsingest.ingest.stream_send import BrokerUnavailable, InOrderSender, Tall
 from newsingest.log import get_logger
 from newsingest.metrics import FILES
 from newsingest.models import utcnow
+from newsingest.runtime.faults import parse_faults
 
 log = get_logger(__name__)
 
@@ -84,6 +85,8 @@ class StreamedIngest:
         self.inbox, self.processed, self.failed = inbox, processed, failed
         self.records = checkpoint_dir(settings.data_dir)
         self.stopping = stopping or asyncio.Event()
+        fault = parse_faults(settings.test_fault).get("parser")
+        self._die_at_item = fault.after if fault else None
 
     async def ingest(self, path: Path) -> bool | None:
         """None: not a streamable file (the ordinary path takes it); True: filed away; False: it stays in the
@@ -139,7 +142,7 @@ class StreamedIngest:
         start = StreamPosition(record.offset_acked, record.items_done, record.lines_done)
         batches = Batches(fmt=fmt, fh=fh, path=os.fsencode(path), st=st, source=source, start=start,
                           max_item_bytes=self.settings.stream_max_item_bytes, lossless=lossless_name(path.name),
-                          processes=self.settings.stream_parse_processes)
+                          processes=self.settings.stream_parse_processes, die_at_item=self._die_at_item)
         try:
             return await self._produce(path, batches, record, start)
         except FileReplaced:

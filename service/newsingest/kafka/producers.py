@@ -20,6 +20,7 @@ def role_producer(settings: Settings, role: Role) -> AIOKafkaProducer:
         acks="all",
         compression_type=settings.compression_type,
         linger_ms=settings.producer_linger_ms,
+        max_batch_size=settings.producer_batch_bytes,
         max_request_size=max(settings.max_file_bytes * 2, 1_048_576),
         request_timeout_ms=30000,
     )

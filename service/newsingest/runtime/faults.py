@@ -7,7 +7,9 @@ production, and then nothing here does anything. Syntax: ``<part>:after=<N>``, s
 - ``indexer``: the indexer raises after a batch that brought its count of indexed messages to N or more
   (inside its consumer loop, after the batch was committed);
 - ``watcher``: the watcher part raises once the producer has had N articles acknowledged;
-- ``stories-tail``: the story-state tail task raises on its N-th poll of the topic.
+- ``stories-tail``: the story-state tail task raises on its N-th poll of the topic;
+- ``parser``: a parser process of streamed files dies (``os._exit``) whenever it parses the item of index N of a
+  file, so the batch kills its parser twice and the file goes to failed/ (``parser_crashed``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
 
-PARTS = ("watcher", "enrich", "indexer", "stories-tail")
+PARTS = ("watcher", "enrich", "indexer", "stories-tail", "parser")
 _SPEC = re.compile(r"\s*(?P<part>[a-z-]+)\s*:\s*after\s*=\s*(?P<after>\d+)\s*")
 
 
