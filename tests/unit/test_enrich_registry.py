@@ -12,6 +12,7 @@ from newsingest.enrich.countries import canonical_countries, country_name
 from newsingest.enrich.gazetteer import Gazetteer, load_gazetteer
 from newsingest.enrich.places import resolve_places
 from newsingest.enrich.registry import EntityRegistry, entity_key
+from newsingest.enrich.registry_record import is_initialism
 from newsingest.models import Entity, EntityType, Mention, Place
 
 PER, ORG, LOC = EntityType.PERSON, EntityType.ORGANISATION, EntityType.LOCATION
@@ -131,6 +132,8 @@ def test_one_word_persons_are_not_learned() -> None:
 def test_an_organisations_abbreviation_becomes_its_alias() -> None:
     reg = registry()
     names(reg, entity("Internationale Atomenergiebehörde", ORG, "Internationale Atomenergiebehörde", "IAEA"))
+    assert names(reg, entity("IAEA", ORG)) == ["IAEA"]  # one article is no evidence yet
+    names(reg, entity("Internationale Atomenergiebehörde", ORG, "IAEA", "Internationale Atomenergiebehörde"))
     assert names(reg, entity("IAEA", ORG), language="de") == ["Internationale Atomenergiebehörde"]
     assert names(reg, entity("Iaea", ORG)) == ["Internationale Atomenergiebehörde"]  # folded like any name
     assert names(reg, entity("IAEA", PER)) == ["IAEA"]  # aliases are per type
@@ -138,9 +141,52 @@ def test_an_organisations_abbreviation_becomes_its_alias() -> None:
 
 def test_an_alias_of_two_organisations_is_ambiguous() -> None:
     reg = registry()
-    names(reg, entity("Christlich Demokratische Union", ORG, "CDU"))
-    names(reg, entity("Christian Democratic Union", ORG, "CDU"))
+    for _ in range(2):
+        names(reg, entity("Christlich Demokratische Union", ORG, "CDU"))
+        names(reg, entity("Christian Democratic Union", ORG, "CDU"))
     assert names(reg, entity("CDU", ORG)) == ["CDU"]
+
+
+def test_one_wrong_pairing_never_renames_an_acronym() -> None:
+    """A person the model typed as an organisation, followed by a party in parentheses, is one article's mistake:
+    the party keeps its name in later articles; the alias only counts once a second article pairs it again."""
+    store: dict[str, str] = {}
+    reg = registry(store)
+    names(reg, entity("Bürgermeister Thomas Steiner", ORG, "Bürgermeister Thomas Steiner", "ÖVP"))
+    for _ in range(3):
+        assert names(reg, entity("ÖVP", ORG), language="de") == ["ÖVP"]
+    record = json.loads(store[entity_key(ORG, "Bürgermeister Thomas Steiner")])
+    assert (record["a"], record["p"]) == ([], ["ÖVP"])
+    names(reg, entity("Bürgermeister Thomas Steiner", ORG, "Bürgermeister Thomas Steiner", "ÖVP"))
+    assert "p" not in json.loads(store[entity_key(ORG, "Bürgermeister Thomas Steiner")])  # confirmed now, but
+    assert names(reg, entity("ÖVP", ORG), language="de") == ["ÖVP"]  # the party is named alone more often
+
+
+@pytest.mark.parametrize(("acronym", "name", "expected"), [
+    ("CIA", "Central Intelligence Agency", True),
+    ("DFB", "Deutscher Fußball-Bund", True),
+    ("IHS", "Institut für Höhere Studien", True),
+    ("FAZ", "Frankfurter Allgemeine Zeitung", True),
+    ("IWF", "Internationaler Währungsfonds", False),  # a compound's inner word: evidence, not proof
+    ("ÖVP", "Bürgermeister Thomas Steiner", False),
+    ("UN", "Vereinte Nationen", False),
+    ("VN", "Vereinte", False),
+])
+def test_an_initialism_is_an_alias_at_once(acronym: str, name: str, expected: bool) -> None:
+    assert is_initialism(acronym, name) is expected
+    reg = registry()
+    names(reg, entity(name, ORG, name, acronym))
+    assert names(reg, entity(acronym, ORG)) == [name if expected else acronym]
+
+
+def test_pending_aliases_are_bounded() -> None:
+    store: dict[str, str] = {}
+    reg = registry(store)
+    for n in range(20):
+        names(reg, entity("Vereinte Nationen", ORG, "Vereinte Nationen", f"UN{n:02d}"))
+    record = json.loads(store[entity_key(ORG, "Vereinte Nationen")])
+    assert record["a"] == []
+    assert record["p"] == [f"UN{n:02d}" for n in range(12, 20)]
 
 
 def test_full_and_partial_in_one_article_become_one_entity() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -117,6 +118,18 @@ async def test_a_batch_that_kills_its_parser_twice_is_the_file_s_fault(tmp_path:
     assert raised.value.code == "parser_crashed"
     assert raised.value.detail["offset"] > 0
     assert await _all(path, 2) == await _all(path, 0)  # the pool is made anew for the next file
+
+
+async def test_a_file_that_kills_the_shared_parsers_fails_alone(tmp_path: Path) -> None:
+    """Every streamed file shares the parser processes: a poison batch of one file breaks the others' batches
+    too, but only the file whose batch kills a process of its own again fails."""
+    poison, good = tmp_path / "poison.jsonl", tmp_path / "good.jsonl"
+    _jsonl(poison, 1000)
+    _jsonl(good, 1500)
+    expected = await _all(good, 0)
+    failed, passed = await asyncio.gather(_all(poison, 2, die_at_item=300), _all(good, 2), return_exceptions=True)
+    assert isinstance(failed, ParserCrashed)
+    assert passed == expected
 
 
 async def test_a_file_replaced_under_the_same_name_is_not_read(tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ Every enrich worker reads and writes one registry, kept like the same-story stat
 and the benchmarks use a plain dict. One record per entity::
 
     key   "e|PER|george w bush"                      (type, folded canonical name)
-    value {"n": "George W. Bush", "a": [], "u": 3.2, "s": 1764806400.0}
-          name as first learned, aliases (abbreviations), decayed use count, last use (epoch seconds)
+    value {"n": "George W. Bush", "a": [], "u": 3.2, "s": 1764806400.0, "c": [...], "p": [...]}
+          name as first learned, aliases (abbreviations), decayed use count, last use (epoch seconds),
+          context (names mentioned with it), pending aliases (seen in one article; enrich/registry_record.py)
 
 Resolution, for each person and organisation of an article (after the in-article coreference of
 enrich/normalise.py), in this order; the first rule that gives exactly one entity wins, none leaves the name:
@@ -14,8 +15,10 @@ enrich/normalise.py), in this order; the first rule that gives exactly one entit
 0. German and other languages with an -s genitive, persons only: the name less its final s is a registered
    person used at least as often as the name itself ("Angela Merkels Politik" -> "Angela Merkel"; the
    article alone gives no evidence for stripping "Merkels", and "Tom Hanks" must stay);
-1. the name is a registered entity of the same type (any case/diacritics/punctuation variant) -> its name;
-2. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity;
+1. the name is a learned alias of exactly one entity of that type ("IAEA") -> that entity, unless the name is
+   also registered on its own and used more often than that entity ("ÖVP" stays "ÖVP" even if some articles
+   wrongly paired it with a person's name);
+2. the name is a registered entity of the same type (any case/diacritics/punctuation variant) -> its name;
 3. persons only: the name is part of exactly one registered full name *in context* -- its words a contiguous
    run of the full name's words that ends with the surname, or at least two of them ("Bush" -> "George W.
    Bush", "Kim Jong" -> "Kim Jong Un"), and the article names another person or organisation the full
@@ -27,7 +30,8 @@ enrich/normalise.py), in this order; the first rule that gives exactly one entit
 
 Learning, after resolution: every person of two or more words and every organisation is recorded (or its
 use count raised); an organisation's acronym-like mentions ("IAEA" folded into "Internationale
-Atomenergiebehörde" by the article's own "Long Form (ABBR)") become its aliases, at most ``MAX_ALIASES``.
+Atomenergiebehörde" by the article's own "Long Form (ABBR)") become its aliases, at most ``MAX_ALIASES``, once
+two articles paired them with it (one wrong pairing must not rename an acronym in every later article).
 One-word persons are never recorded (they are what rule 3 resolves).
 
 Size: at most ``entity_registry_max`` entities. Each has a use count that halves every
@@ -43,17 +47,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, MutableMapping, Sequence, Set
-from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from newsingest.config import Settings
 from newsingest.enrich.countries import canonical_countries, merge_same_name
 from newsingest.enrich.normalise import GENITIVE_LANGUAGES
+from newsingest.enrich.registry_record import (
+    NO_ALIASES,
+    PREFIX,
+    Record,
+    entity_key,
+    learn_aliases,
+    parse_key,
+)
 from newsingest.log import get_logger
 from newsingest.models import Entity, EntityType, Place
 from newsingest.text.folding import fold
@@ -61,7 +70,6 @@ from newsingest.text.folding import fold
 log = get_logger(__name__)
 
 REGISTERED_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
-MAX_ALIASES = 8
 CONTEXT_MAX = 24
 """Names kept as an entity's context (the latest articles' other persons, organisations and places)."""
 CONTEXT_TYPES = (EntityType.PERSON, EntityType.ORGANISATION)
@@ -72,48 +80,6 @@ REFRESH_S = 10.0
 """Longest time another worker's new entities may stay unseen by this worker's word index."""
 REFRESH_MIN_S = 1.0
 """Least time between two rebuilds of the word index (other workers' writes change the store's size)."""
-_ACRONYM = re.compile(r"^[A-ZÄÖÜ][A-ZÄÖÜ0-9&.\-]{1,9}$")
-_PREFIX = "e|"
-_NO_ALIASES = '"a":[]'
-
-
-@dataclass
-class Record:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    uses: float = 0.0
-    seen: float = 0.0
-    context: list[str] = field(default_factory=list)  # folded names it was mentioned with, latest first
-
-    def dump(self) -> str:
-        return json.dumps({"n": self.name, "a": self.aliases, "u": round(self.uses, 4), "s": round(self.seen, 1),
-                           "c": self.context}, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def load(cls, value: str) -> Record | None:
-        try:
-            data = json.loads(value)
-            return cls(str(data["n"]), [str(a) for a in data.get("a", [])], float(data.get("u", 0)),
-                       float(data.get("s", 0)), [str(c) for c in data.get("c", [])])
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def decayed(self, now: float, half_life_s: float) -> float:
-        return self.uses * 0.5 ** (max(0.0, now - self.seen) / half_life_s)
-
-
-def entity_key(entity_type: EntityType, name: str) -> str:
-    return f"{_PREFIX}{entity_type.value}|{fold(name)}"
-
-
-def _parse_key(key: str) -> tuple[EntityType, tuple[str, ...]] | None:
-    if not key.startswith(_PREFIX):
-        return None
-    kind, _, folded = key[len(_PREFIX):].partition("|")
-    try:
-        return EntityType(kind), tuple(folded.split())
-    except ValueError:
-        return None
 
 
 def _context_names(entities: Iterable[Entity], places: Iterable[Place] = ()) -> set[str]:
@@ -158,7 +124,7 @@ class _Index:
         return record
 
     def add(self, key: str, raw: str, record: Record | None = None) -> None:
-        parsed = _parse_key(key)
+        parsed = parse_key(key)
         if parsed is None:
             return
         kind, words = parsed
@@ -170,12 +136,12 @@ class _Index:
             self._parsed[key] = record
         for word in words:
             self.words[(kind, word)].add(key)
-        if _NO_ALIASES not in raw:
+        if NO_ALIASES not in raw:
             for alias in (self.record(key) or Record("")).aliases:
                 self.aliases[(kind, fold(alias))].add(key)
 
     def remove(self, key: str) -> None:
-        parsed = _parse_key(key)
+        parsed = parse_key(key)
         if parsed is None or key not in self.raw:
             return
         kind, words = parsed
@@ -186,7 +152,7 @@ class _Index:
             self.words[(kind, word)].discard(key)
 
     def _drop_aliases(self, kind: EntityType, key: str) -> None:
-        if _NO_ALIASES not in self.raw[key]:
+        if NO_ALIASES not in self.raw[key]:
             for alias in (self.record(key) or Record("")).aliases:
                 self.aliases[(kind, fold(alias))].discard(key)
 
@@ -236,10 +202,12 @@ class EntityRegistry:
             return None
         self._refresh()
         key = entity_key(entity_type, name)
-        if key in self._index.raw:
-            return self._name(key)
         folded = fold(name)
         owners = self._index.aliases.get((entity_type, folded), set()) & self._index.raw.keys()
+        if key in self._index.raw:
+            if len(owners) == 1 and self._used_as_often(owner := next(iter(owners)), key):
+                return self._name(owner)  # "IAEA" named alone before its long form's alias was confirmed
+            return self._name(key)
         if len(owners) == 1:
             return self._name(next(iter(owners)))
         if owners or entity_type is not EntityType.PERSON:
@@ -248,7 +216,7 @@ class EntityRegistry:
         if not part:
             return None
         candidates = set.intersection(*(self._index.words.get((entity_type, word), set()) for word in part))
-        matches = [k for k in candidates if (p := _parse_key(k)) is not None and _contains(p[1], part)]
+        matches = [k for k in candidates if (p := parse_key(k)) is not None and _contains(p[1], part)]
         in_context = [k for k in matches if _shared_weight(context, self._index.record(k)) >= 1.0]
         if len(in_context) == 1:
             return self._name(in_context[0])
@@ -271,6 +239,12 @@ class EntityRegistry:
         if own is not None and own.decayed(now, self.half_life_s) > base.decayed(now, self.half_life_s):
             return None
         return base.name
+
+    def _used_as_often(self, key: str, other: str) -> bool:
+        first, second = self._index.record(key), self._index.record(other)
+        now = self.clock()
+        return first is not None and (second is None or first.decayed(now, self.half_life_s)
+                                      >= second.decayed(now, self.half_life_s))
 
     def _name(self, key: str) -> str | None:
         record = self._index.record(key)
@@ -300,17 +274,18 @@ class EntityRegistry:
             if entity.type is EntityType.PERSON and len(fold(entity.name).split()) < 2:
                 continue
             key = entity_key(entity.type, entity.name)
-            if not key[len(_PREFIX) + len(entity.type.value) + 1:]:
+            if not key[len(PREFIX) + len(entity.type.value) + 1:]:
                 continue
             current = self._index.record(key)
-            record = dataclasses.replace(current, aliases=list(current.aliases)) if current else Record(entity.name)
+            record = (dataclasses.replace(current, aliases=list(current.aliases), pending=list(current.pending))
+                      if current else Record(entity.name))
             record.uses = record.decayed(now, self.half_life_s) + 1.0
             record.seen = now
             own = fold(entity.name)
             fresh = sorted(context - {own})
             record.context = [*fresh, *(c for c in record.context if c not in context)][:CONTEXT_MAX]
             if entity.type is EntityType.ORGANISATION:
-                self._learn_aliases(record, entity)
+                learn_aliases(record, entity)
             raw = record.dump()
             self.store[key] = raw
             self._index.add(key, raw, record)
@@ -320,17 +295,6 @@ class EntityRegistry:
             if len(self._index.raw) > self.max_entities * (1 + EVICT_SLACK):
                 self.evict()
             self._schedule_flush()
-
-    @staticmethod
-    def _learn_aliases(record: Record, entity: Entity) -> None:
-        known = {fold(a) for a in record.aliases} | {fold(record.name)}
-        for mention in entity.mentions:
-            text = mention.text.strip()
-            if len(record.aliases) >= MAX_ALIASES:
-                return
-            if _ACRONYM.match(text) and fold(text) not in known:
-                record.aliases.append(text)
-                known.add(fold(text))
 
     def evict(self) -> int:
         """Delete the entities with the lowest decayed use count down to ``max_entities``; returns how many."""

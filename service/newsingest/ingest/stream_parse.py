@@ -115,6 +115,11 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def parser_processes(size: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_die_with, initargs=(os.getpid(),))
+
+
 class _Pool:
     """The parser processes of this process, spawned on first use and made anew after one died."""
 
@@ -125,8 +130,7 @@ class _Pool:
     def executor(self, size: int) -> ProcessPoolExecutor:
         if self._executor is None or self._size != size:
             self.shutdown()
-            self._executor = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_die_with, initargs=(os.getpid(),))
+            self._executor = parser_processes(size)
             self._size = size
             log.info("parser processes started", processes=size)
         return self._executor
@@ -202,8 +206,9 @@ class Batches:
         return loop.run_in_executor(POOL.executor(self._processes), parse_batch, request)
 
     async def _result(self, request: BatchRequest, pending: asyncio.Future[Batch]) -> Batch:
-        """The batch; when a parser process died, every batch in flight is asked again, this one first and
-        alone: if it kills its parser again, it is the file's fault."""
+        """The batch; when a parser process died, this batch is parsed again alone in a process of its own (the
+        pool is shared by every file being streamed, and any of their batches may have killed it): if it kills
+        that process too, it is the file's fault. The batches in flight after it are asked again."""
         try:
             return await pending
         except BrokenProcessPool as exc:
@@ -212,12 +217,14 @@ class Batches:
                       error=str(exc))
         later = [r for r, _ in self._pending]
         self.close()
+        alone = parser_processes(1)
         try:
-            batch = await self._ask(request)
+            batch = await asyncio.get_running_loop().run_in_executor(alone, parse_batch, request)
         except BrokenProcessPool as exc:
-            POOL.shutdown()
             raise ParserCrashed(f"the parser process died twice at byte {request.start.offset}",
                                 offset=request.start.offset) from exc
+        finally:
+            alone.shutdown(wait=False)
         self._pending.extend((r, self._ask(r)) for r in later)
         return batch
 
