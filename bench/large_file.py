@@ -138,7 +138,8 @@ def main() -> None:
             "watcher_cpu_share": round(median([r["cpu_share"] for r in results]), 3),
             "mb_per_s": round(median([size / r["seconds"] / 1e6 for r in results]), 2),
         }
-    main_value = str(Settings().stream_parse_processes if Settings().stream_parse_processes in values else values[0])
+    default = Settings().stream_parse_processes
+    main_value = str(default if default in values else values[0])
     results = {"articles": args.articles, "file_bytes": size, "repeat": args.repeat,
                "default_parse_processes": main_value, **by_value[main_value], "by_parse_processes": by_value,
                "rss_mb_series": runs[int(main_value)][-1]["rss_mb_series"]}

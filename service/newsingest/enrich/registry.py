@@ -204,12 +204,12 @@ class EntityRegistry:
         key = entity_key(entity_type, name)
         folded = fold(name)
         owners = self._index.aliases.get((entity_type, folded), set()) & self._index.raw.keys()
-        if key in self._index.raw:
-            if len(owners) == 1 and self._used_as_often(owner := next(iter(owners)), key):
-                return self._name(owner)  # "IAEA" named alone before its long form's alias was confirmed
+        owner = next(iter(owners)) if len(owners) == 1 else None
+        registered = key in self._index.raw
+        if owner is not None and (not registered or self._used_as_often(owner, key)):
+            return self._name(owner)  # also "IAEA" named alone before its long form's alias was confirmed
+        if registered:
             return self._name(key)
-        if len(owners) == 1:
-            return self._name(next(iter(owners)))
         if owners or entity_type is not EntityType.PERSON:
             return None
         part = tuple(folded.split())
@@ -277,8 +277,7 @@ class EntityRegistry:
             if not key[len(PREFIX) + len(entity.type.value) + 1:]:
                 continue
             current = self._index.record(key)
-            record = (dataclasses.replace(current, aliases=list(current.aliases), pending=list(current.pending))
-                      if current else Record(entity.name))
+            record = current.copy() if current else Record(entity.name)
             record.uses = record.decayed(now, self.half_life_s) + 1.0
             record.seen = now
             own = fold(entity.name)

@@ -4,13 +4,13 @@ An organisation's aliases are the acronym-like mentions ("IAEA") its articles fo
 (ABBR)"). An acronym made of the initials of the name's words ("CIA" of "Central Intelligence Agency", "DFB"
 of "Deutscher Fußball-Bund") is taken at once. Any other pairing is weaker evidence ("IWF" of "Internationaler
 Währungsfonds", or a wrong one): it waits in ``pending`` and is used for resolution only once a second article
-pairs it with the same organisation. A single wrong pairing (a person
-the model typed as an organisation, followed by a party in parentheses) had renamed that party in 81 of the
-next 988 articles of a stream.
+pairs it with the same organisation. A single wrong pairing (a person the model typed as an organisation,
+followed by a party in parentheses) had renamed that party in 81 of the next 988 articles of a stream.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -50,6 +50,11 @@ class Record:
                        [str(p) for p in data.get("p", [])])
         except (ValueError, KeyError, TypeError):
             return None
+
+    def copy(self) -> Record:
+        """A copy whose lists can be changed without changing this record (the index keeps this one)."""
+        return dataclasses.replace(self, aliases=list(self.aliases), context=list(self.context),
+                                   pending=list(self.pending))
 
     def decayed(self, now: float, half_life_s: float) -> float:
         return self.uses * 0.5 ** (max(0.0, now - self.seen) / half_life_s)
@@ -94,10 +99,11 @@ def learn_aliases(record: Record, entity: Entity) -> None:
         if not ACRONYM.match(text) or folded in known:
             continue
         known.add(folded)
-        if folded in pending or is_initialism(text, record.name):
-            if folded in pending:
-                record.pending.remove(pending.pop(folded))
-            if len(record.aliases) < MAX_ALIASES:
-                record.aliases.append(text)
-        else:
+        seen_before = pending.pop(folded, None)
+        if seen_before is None and not is_initialism(text, record.name):
             record.pending = [*record.pending, text][-MAX_ALIASES:]
+            continue
+        if seen_before is not None:
+            record.pending.remove(seen_before)
+        if len(record.aliases) < MAX_ALIASES:
+            record.aliases.append(text)
