@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, MutableMapping, Sequence
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from common import ProcessSampler, copies, progress, stack_pids
 
@@ -25,6 +25,9 @@ from newsingest.enrich.stories import StoryIndex
 from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest.models import RawArticle
+
+if TYPE_CHECKING:  # not at run time: bench/work_ab.py runs this module against earlier revisions too
+    from newsingest.enrich.batch import StartedBatch
 
 Files = Sequence[tuple[str, bytes]]
 WARM_UP_FILES = 20
@@ -115,9 +118,11 @@ class _Run:
         return parsed
 
 
-async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size: int, run: _Run) -> None:
-    """As the batch runtime: articles enriched ``size`` at a time, one batch after the other, while the next
-    batches are parsed (the watcher parses while the agent enriches: the two overlap in the pipeline too)."""
+async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size: int, run: _Run,
+                   overlap: bool = True) -> None:
+    """As the batch runtime: articles enriched ``size`` at a time, the next batch started while the one before it
+    is finished (``overlap``, as the enrich agent does; else one batch after the other), while the next batches are
+    parsed (the watcher parses while the agent enriches: the two overlap in the pipeline too)."""
     batches: asyncio.Queue[list[RawArticle] | None] = asyncio.Queue(maxsize=2)
 
     async def parse_all() -> None:
@@ -132,9 +137,26 @@ async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size:
             await batches.put(pending)
         await batches.put(None)
 
+    async def taken() -> AsyncIterator[list[RawArticle]]:
+        while (batch := await batches.get()) is not None:
+            yield batch
+
+    async def finish(batch: list[RawArticle], started: StartedBatch) -> None:
+        results = await enricher.finish_batch(started)
+        run.enrich_errors += sum(isinstance(r, BaseException) for r in results)
+
+    def failed(exc: BaseException) -> None:
+        raise exc  # pragma: no cover (finish_batch returns an article's error as its result)
+
     parser = asyncio.create_task(parse_all())
-    while (batch := await batches.get()) is not None:
-        run.enrich_errors += await _enrich(enricher, batch, True)
+    if overlap:  # as the enrich agent: the next batch starts while the one before it is finished
+        from newsingest.runtime.overlap import run_overlapped
+
+        slots = asyncio.Semaphore(enricher.settings.enrich_max_in_flight)
+        await run_overlapped(taken(), lambda batch: enricher.start_batch(batch, slots=slots), finish, failed)
+    else:  # one batch after the other (the agent before 2026-12-07)
+        async for batch in taken():
+            run.enrich_errors += await _enrich(enricher, batch, True)
     await parser
 
 
@@ -159,9 +181,10 @@ async def _one_by_one(enricher: Enricher, files: Iterable[tuple[str, bytes]], co
     run.enrich_errors += len(errors)
 
 
-def work_limit(base: Settings, files: Files, n: int, *, full: bool) -> dict[str, Any]:
+def work_limit(base: Settings, files: Files, n: int, *, full: bool, overlap: bool = True) -> dict[str, Any]:
     """Parse ``n`` files and enrich their articles as the pipeline does: in the runtime's batches where it has
-    them, else ``ner_concurrency`` files in flight."""
+    them (two in flight where the runtime overlaps them, unless ``overlap`` is False), else ``ner_concurrency``
+    files in flight."""
     settings = base.model_copy(update={"ner_enabled": full})
     mode = "full" if full else "language-only"
     warm = [(f"w-{name}", data + b"\n\nWarm-up copy.") for name, data in files[:WARM_UP_FILES]]
@@ -179,7 +202,7 @@ def work_limit(base: Settings, files: Files, n: int, *, full: bool) -> dict[str,
         for round_files in _rounds(files, n):
             _new_stream(enricher, settings)
             if batch:
-                await _batched(enricher, round_files, batch, run)
+                await _batched(enricher, round_files, batch, run, overlap and hasattr(enricher, "start_batch"))
             else:
                 await _one_by_one(enricher, round_files, max(1, settings.ner_concurrency), run)
         elapsed, cpu = time.monotonic() - start, time.process_time() - cpu0

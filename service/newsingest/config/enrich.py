@@ -35,7 +35,8 @@ class EnrichSettings(BaseModel):
     ner_concurrency: int = Field(default=4, ge=1, description="NER requests in flight per worker")
     enrich_max_in_flight: int = Field(
         default=16, ge=1,
-        description="articles one worker enriches at a time (acked in arrival order); hides NER and Kafka latency",
+        description="articles one worker has in NER at a time, shared by the batch being finished and the next "
+        "one (acked in arrival order); hides NER and Kafka latency",
     )
     enrich_batch_max: int = Field(
         default=100, ge=1, description="articles the enrich agent takes from news.raw as one batch, at most"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsingest.cputime import timed_coroutine
@@ -29,13 +30,45 @@ NerGuard = Callable[[RawArticle, Callable[[], Awaitable[Mentions]]], Awaitable[M
 OFFLOAD_BATCH_CHARS = 6000
 
 
+@dataclass
+class StartedBatch:
+    """A batch whose language is known and whose NER requests are running (:func:`start_batch`)."""
+
+    raws: Sequence[RawArticle]
+    languages: list[LanguageResult | BaseException]
+    recognitions: list[tuple[str, asyncio.Task[Mentions] | None]]
+
+    def cancel(self) -> None:
+        """Stop the NER requests still running (the batch will not be finished)."""
+        for _, pending in self.recognitions:
+            if pending is not None and not pending.done():
+                pending.cancel()
+
+
 async def enrich_batch(enricher: Enricher, raws: Sequence[RawArticle], guard: NerGuard | None
                        ) -> list[EnrichedArticle | BaseException]:
+    return await finish_batch(enricher, await start_batch(enricher, raws, guard))
+
+
+async def start_batch(enricher: Enricher, raws: Sequence[RawArticle], guard: NerGuard | None,
+                      slots: asyncio.Semaphore | None = None) -> StartedBatch:
+    """Detect the batch's languages and start its NER requests. ``slots`` bounds the articles in NER at a time
+    (default: ``enrich_max_in_flight`` for this batch alone); batches started while an earlier one is finished
+    share the caller's ``slots``, so the next batch's requests queue behind the earlier batch's and keep the NER
+    server busy while the earlier batch's last articles are finished and delivered."""
     languages = await _languages(enricher, raws)
-    recognitions = _start_recognition(enricher, raws, languages, guard)
+    if slots is None:
+        slots = asyncio.Semaphore(enricher.settings.enrich_max_in_flight)
+    return StartedBatch(raws, languages, _start_recognition(enricher, raws, languages, guard, slots))
+
+
+async def finish_batch(enricher: Enricher, started: StartedBatch) -> list[EnrichedArticle | BaseException]:
+    """Places, entities and stories of a started batch, one article after the other in batch order, each as soon
+    as its mentions are in; result ``i`` for article ``i`` (the article, or the error that makes it a dead
+    letter)."""
     results: list[EnrichedArticle | BaseException] = []
     try:
-        for raw, language, recognition in zip(raws, languages, recognitions, strict=True):
+        for raw, language, recognition in zip(started.raws, started.languages, started.recognitions, strict=True):
             if isinstance(language, BaseException):
                 results.append(language)
                 continue
@@ -51,9 +84,7 @@ async def enrich_batch(enricher: Enricher, raws: Sequence[RawArticle], guard: Ne
                 results.append(exc)
             await asyncio.sleep(0)  # the event loop (heartbeats, the indexer, the watcher) runs between articles
     finally:
-        for _, pending in recognitions:
-            if pending is not None and not pending.done():
-                pending.cancel()
+        started.cancel()
     return results
 
 
@@ -74,11 +105,10 @@ async def _languages(enricher: Enricher, raws: Sequence[RawArticle]) -> list[Lan
 
 def _start_recognition(
     enricher: Enricher, raws: Sequence[RawArticle], languages: Sequence[LanguageResult | BaseException],
-    guard: NerGuard | None,
+    guard: NerGuard | None, slots: asyncio.Semaphore,
 ) -> list[tuple[str, asyncio.Task[Mentions] | None]]:
     """Per article its ``ner_language`` and the task of its NER requests (started now, at most
-    ``enrich_max_in_flight`` articles at a time); no task where the language failed or NER does not support it."""
-    slots = asyncio.Semaphore(enricher.settings.enrich_max_in_flight)
+    ``slots`` articles at a time); no task where the language failed or NER does not support it."""
 
     async def recognise(raw: RawArticle, ner_language: str) -> Mentions:
         def call() -> Awaitable[Mentions]:

@@ -17,7 +17,7 @@ from typing import TypeVar
 from newsingest import __version__
 from newsingest.config import Settings
 from newsingest.cputime import add_cpu, cpu_step, thread_time, timed, timed_coroutine
-from newsingest.enrich.batch import NerGuard, enrich_batch
+from newsingest.enrich.batch import NerGuard, StartedBatch, enrich_batch, finish_batch, start_batch
 from newsingest.enrich.club_places import retype_place_names
 from newsingest.enrich.compound_orgs import compound_organisations
 from newsingest.enrich.events import retype_events
@@ -144,6 +144,15 @@ class Enricher:
         requests: retries, time limit), and places and stories one article after the other in batch order, each as
         soon as its mentions are in (overlapping the NER of the articles after it)."""
         return await enrich_batch(self, raws, guard)
+
+    async def start_batch(self, raws: Sequence[RawArticle], *, guard: NerGuard | None = None,
+                          slots: asyncio.Semaphore | None = None) -> StartedBatch:
+        """The first half of :meth:`enrich_batch`: languages detected, NER requests started (within ``slots``)."""
+        return await start_batch(self, raws, guard, slots)
+
+    async def finish_batch(self, started: StartedBatch) -> list[EnrichedArticle | BaseException]:
+        """The second half of :meth:`enrich_batch`: places, entities and stories in batch order."""
+        return await finish_batch(self, started)
 
     async def _finish(self, raw: RawArticle, language: LanguageResult, ner_language: str,
                       mentions: tuple[list[RawMention], list[RawMention]]) -> EnrichedArticle:

@@ -6,11 +6,19 @@ batch, NER requests concurrently, places and stories in arrival order), then sen
 every dead letter of the batch with the enrich role's own producer and flushes the story state once, waits for
 all of Kafka's acks, and only then acks the batch's events in arrival order. So Faust never commits an offset
 whose result (or dead letter), or an earlier one's, is not acknowledged by Kafka; a crash replays the batch.
+
+Two batches overlap: while batch k's last articles are finished, its results delivered and its events acked (a
+task of its own), batch k+1 is taken, decoded, its languages detected and its NER requests started, queued behind
+batch k's in one shared budget of ``enrich_max_in_flight`` articles. Batch k+1 is finished only after batch k was
+delivered and acked, so stories still see the articles in arrival order and acks stay in order; the NER server
+no longer idles between batches (work alone: about 9 % more articles/s, bench/work_overlap.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -19,6 +27,7 @@ from pydantic import ValidationError
 
 from newsingest.config import Settings
 from newsingest.cputime import add_cpu, install_task_timing, thread_time, timed_coroutine
+from newsingest.enrich.batch import StartedBatch
 from newsingest.enrich.pipeline import Enricher
 from newsingest.enrich.stories import SPILL_PREFIXES
 from newsingest.kafka.dlq import DeadLetterSink, dead_letter
@@ -30,12 +39,30 @@ from newsingest.metrics import ARTICLES_ENRICHED, ENRICH_BATCH_SECONDS, ENRICH_B
 from newsingest.models import DeadLetter, RawArticle, Stage
 from newsingest.runtime.faults import parse_faults
 from newsingest.runtime.ner_guard import NerRetries
+from newsingest.runtime.overlap import run_overlapped
 from newsingest.runtime.supervisor import Supervisor
 from newsingest.runtime.tail import inject_into_tail, tail_task
 from newsingest.streaming.replicated_map import ReplicatedMap
 from newsingest.streaming.spilling_map import SpillingMap
 
 log = get_logger(__name__)
+
+
+@dataclass
+class StartedEvents:
+    """A batch of events decoded, its languages known and its NER requests running."""
+
+    raws: list[RawArticle]
+    origins: list[dict[str, Any]]
+    letters: list[DeadLetter]  # events that did not decode
+    batch: StartedBatch | None  # None: no event decoded
+    started_at: float
+
+    def cancel(self) -> None:
+        """Stop the batch's NER requests (it will not be finished: its events stay unacked)."""
+        if self.batch is not None:
+            self.batch.cancel()
+
 
 _ENRICHED_HEADERS = message_headers("enriched-article")
 STOP_TIMEOUT_S = 20.0
@@ -99,16 +126,22 @@ class EnrichAgent:
             inject_into_tail(self.stories, self.tail_fault)
         self.supervisor.running("enrich")
         batches = stream.noack().noack_take(self.settings.enrich_batch_max, within=self.settings.enrich_batch_wait_s)
-        async for events in batches:
-            ENRICH_BATCH_SIZE.observe(len(events))
-            with ENRICH_BATCH_SECONDS.time():
-                await self.handle(events)
-            for event in events:  # arrival order; every result of the batch is acknowledged by Kafka
-                event.ack()
+        # One NER budget for the batch being finished and the next one: the next batch's requests queue behind the
+        # earlier batch's, so the NER server stays busy while the earlier batch's last articles are finished,
+        # delivered and acked (bench/work_overlap.py).
+        slots = asyncio.Semaphore(self.settings.enrich_max_in_flight)
 
-    async def handle(self, events: list[faust.EventT]) -> None:
-        """Enrich a batch and deliver all of its results and dead letters (the caller acks it afterwards)."""
-        started = thread_time()
+        async def start(events: list[faust.EventT]) -> StartedEvents:
+            ENRICH_BATCH_SIZE.observe(len(events))
+            return await self.start(events, slots)
+
+        await run_overlapped(batches, start, self.finish, lambda exc: self.supervisor.fail("enrich", exc),
+                             abandon=StartedEvents.cancel)
+
+    async def start(self, events: list[faust.EventT], slots: asyncio.Semaphore) -> StartedEvents:
+        """Decode a batch, detect its languages and start its NER requests (within ``slots``)."""
+        started_at = time.monotonic()
+        cpu = thread_time()
         raws: list[RawArticle] = []
         origins: list[dict[str, Any]] = []
         letters: list[DeadLetter] = []
@@ -121,18 +154,32 @@ class EnrichAgent:
                 origins.append(origin)
             except ValidationError as exc:
                 letters.append(dead_letter(stage=Stage.DECODE, error=exc, **origin))
-        add_cpu("consume", thread_time() - started)
+        add_cpu("consume", thread_time() - cpu)
+        batch = await self.enricher.start_batch(raws, guard=self.guard, slots=slots) if raws else None
+        return StartedEvents(raws, origins, letters, batch, started_at)
+
+    async def finish(self, events: list[faust.EventT], started: StartedEvents) -> None:
+        """Finish a started batch, deliver all of its results and dead letters, then ack its events in arrival
+        order (every result of the batch, and of every batch before it, is acknowledged by Kafka by then)."""
+        await self.handle(started)
+        for event in events:
+            event.ack()
+        ENRICH_BATCH_SECONDS.observe(time.monotonic() - started.started_at)
+
+    async def handle(self, started: StartedEvents) -> None:
+        """Finish a started batch and deliver all of its results and dead letters (the caller acks it afterwards)."""
         assert self._producer is not None, "consume() starts the producer before the first batch"
-        results = await self.enricher.enrich_batch(raws, guard=self.guard) if raws else []
-        started = thread_time()
+        letters = list(started.letters)
+        results = await self.enricher.finish_batch(started.batch) if started.batch is not None else []
+        cpu = thread_time()
         outgoing: list[Outgoing] = []
-        for raw, origin, result in zip(raws, origins, results, strict=True):
+        for raw, origin, result in zip(started.raws, started.origins, results, strict=True):
             if isinstance(result, BaseException):
                 letters.append(dead_letter(stage=Stage.ENRICH, error=result, article_id=raw.article_id, **origin))
             else:
                 outgoing.append(Outgoing(raw.article_id.encode(), result.__pydantic_serializer__.to_json(result),
                                          _ENRICHED_HEADERS))
-        add_cpu("enriched_produce", thread_time() - started)
+        add_cpu("enriched_produce", thread_time() - cpu)
         # the story state and entity registry these articles changed are durable before any of them can be acked
         topic = self.settings.topic_enriched
         await asyncio.gather(
