@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from common import ProcessSampler, percentile, progress, stack_pids
+from e2e_es_stats import es_ms_per_article, es_node_times
 from e2e_harness import (
     Files,
     drop_files,
@@ -52,11 +53,13 @@ def run_e2e(
     sampler = ProcessSampler({"pipeline": process.proc.pid, **stack_pids(base.stack_dir)}, interval=2.0)
     spy = _py_spy(process.proc.pid, root / f"profile-{mode}.txt") if profile else None
     steps_before = step_seconds(metrics_text(settings))
+    es_before = es_node_times(settings)
     sampler.start()
     dropped = drop_files(files, settings.inbox_dir, root / mode / "staging")
     start = min(dropped.values(), default=0.0)
     seen = watch_until_searchable(settings, expected, timeout=max(300, len(files)), sampler=sampler)
     usage = sampler.stop()
+    es_after = es_node_times(settings)
     steps_after = step_seconds(metrics_text(settings))
     if spy:
         spy.send_signal(2)
@@ -78,6 +81,7 @@ def run_e2e(
         "step_cpu_ms_per_article": step_ms_per_article(steps_before, steps_after, articles),
         "cpu_share_of_one_core": usage["cpu_share_of_one_core"],
         "rss_mb_max": usage["rss_mb_max"],
+        "es_ms_per_article": es_ms_per_article(es_before, es_after, articles),
         "settings": settings,
     }
     if profile:

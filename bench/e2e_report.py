@@ -93,6 +93,12 @@ def markdown(res: dict[str, Any]) -> str:
              f"| e2e full: latency p50/p95/p99 ms (burst) | {res.get('p50_ms')} / {res.get('p95_ms')} / "
              f"{res.get('p99_ms')} |",
              f"| e2e full: pipeline CPU ms/article | {_runs(res, 'pipeline_cpu_ms_per_article')} |"]
+    if es := res.get("es_ms_per_article"):
+        lines.append(f"| e2e full: Elasticsearch per article, its own counters (ms): CPU / indexing / refresh / "
+                     f"merges / search / other (raw bulk: CPU per doc) | {es['cpu']} / {es['indexing']} / "
+                     f"{es['refresh']} ({es['refreshes']} refreshes) / {es['merges']} / "
+                     f"{round(es['search_query'] + es['search_fetch'], 3)} / {es['other']} "
+                     f"({res.get('es_bulk_server_cpu_ms_per_doc')}) |")
     if lang:
         lines += [f"| e2e language only: articles/s | {_runs(lang, 'articles_per_s')} |",
                   f"| e2e language only: pipeline CPU ms/article | {_runs(lang, 'pipeline_cpu_ms_per_article')} |",

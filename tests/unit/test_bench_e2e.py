@@ -221,3 +221,19 @@ def test_the_work_alone_runs_each_round_of_copies_on_a_new_stream() -> None:
     assert isinstance(holder.stories, e2e_work.StoryIndex)
     assert len(holder.stories) == 0
     assert isinstance(holder.registry, e2e_work.EntityRegistry)
+
+
+def test_elasticsearch_time_per_article_splits_its_cpu_into_its_counted_parts() -> None:
+    import e2e_es_stats
+
+    before = {"indexing": 100.0, "refresh": 50.0, "merges": 0.0, "flush": 0.0, "search_query": 10.0,
+              "search_fetch": 0.0, "cpu": 1000.0, "refreshes": 5.0}  # fmt: skip
+    after = {"indexing": 300.0, "refresh": 150.0, "merges": 100.0, "flush": 0.0, "search_query": 30.0,
+             "search_fetch": 10.0, "cpu": 1900.0, "refreshes": 25.0}  # fmt: skip
+    parts = e2e_es_stats.es_ms_per_article(before, after, 100)
+    assert parts == {"indexing": 2.0, "refresh": 1.0, "merges": 1.0, "flush": 0.0, "search_query": 0.2,
+                     "search_fetch": 0.1, "cpu": 9.0, "other": 4.7, "refreshes": 20}  # fmt: skip
+    assert e2e_es_stats.es_ms_per_article(None, after, 100) is None
+    res = {"articles_per_s": 40.0, "es_ms_per_article": parts, "es_bulk_server_cpu_ms_per_doc": 1.5}
+    text = e2e_report.markdown(res)
+    assert "| 9.0 / 2.0 / 1.0 (20 refreshes) / 1.0 / 0.3 / 4.7 (1.5) |" in text
