@@ -145,15 +145,13 @@ async def _batched(enricher: Enricher, files: Iterable[tuple[str, bytes]], size:
         results = await enricher.finish_batch(started)
         run.enrich_errors += sum(isinstance(r, BaseException) for r in results)
 
-    def failed(exc: BaseException) -> None:
-        raise exc  # pragma: no cover (finish_batch returns an article's error as its result)
-
     parser = asyncio.create_task(parse_all())
     if overlap:  # as the enrich agent: the next batch starts while the one before it is finished
         from newsingest.runtime.overlap import run_overlapped
 
         slots = asyncio.Semaphore(enricher.settings.enrich_max_in_flight)
-        await run_overlapped(taken(), lambda batch: enricher.start_batch(batch, slots=slots), finish, failed)
+        await run_overlapped(taken(), lambda batch: enricher.start_batch(batch, slots=slots), finish,
+                             lambda exc: None)  # a failed finish is raised by run_overlapped itself
     else:  # one batch after the other (the agent before 2026-12-07)
         async for batch in taken():
             run.enrich_errors += await _enrich(enricher, batch, True)

@@ -130,17 +130,13 @@ class EnrichAgent:
         # earlier batch's, so the NER server stays busy while the earlier batch's last articles are finished,
         # delivered and acked (bench/work_overlap.py).
         slots = asyncio.Semaphore(self.settings.enrich_max_in_flight)
-
-        async def start(events: list[faust.EventT]) -> StartedEvents:
-            ENRICH_BATCH_SIZE.observe(len(events))
-            return await self.start(events, slots)
-
-        await run_overlapped(batches, start, self.finish, lambda exc: self.supervisor.fail("enrich", exc),
-                             abandon=StartedEvents.cancel)
+        await run_overlapped(batches, lambda events: self.start(events, slots), self.finish,
+                             lambda exc: self.supervisor.fail("enrich", exc), abandon=StartedEvents.cancel)
 
     async def start(self, events: list[faust.EventT], slots: asyncio.Semaphore) -> StartedEvents:
         """Decode a batch, detect its languages and start its NER requests (within ``slots``)."""
         started_at = time.monotonic()
+        ENRICH_BATCH_SIZE.observe(len(events))
         cpu = thread_time()
         raws: list[RawArticle] = []
         origins: list[dict[str, Any]] = []
