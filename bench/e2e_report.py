@@ -63,12 +63,25 @@ def _trend(rss: dict[str, Any] | None) -> str:
     return f"{rss.get('slope_mb_per_min')} MB/min, {rss.get('growth_mb')} MB, flat {rss.get('flat')}"
 
 
+def _stage_lines(stages: dict[str, Any] | None) -> list[str]:
+    """The steady run's latency split (pickup, enrich, index): p50/p99 and the mean over the slowest 2 %."""
+    if not stages:
+        return []
+    parts = [f"{name} {stages[name]['p50']} / {stages[name]['p99']} / {stages[name]['mean_in_slowest_2pct']}"
+             for name in ("pickup", "enrich", "index") if name in stages]
+    words = stages.get("words", {})
+    return [f"| steady: stages, ms p50 / p99 / mean in the slowest 2 % | {'; '.join(parts)} |",
+            f"| steady: article words, median of all / of the slowest 2 % | {words.get('p50')} / "
+            f"{words.get('p50_in_slowest_2pct')} |"]
+
+
 def _steady_lines(steady: dict[str, Any], rate_is: str) -> list[str]:
     rss = steady.get("rss", {})
     lines = [f"| steady {steady['rate_files_per_s']} files/s ({rate_is}) for {steady['seconds']}s, story window "
              f"{steady.get('story_window_hours')} h: p50/p95/p99 ms | {steady['p50_ms']} / {steady['p95_ms']} / "
              f"{steady['p99_ms']} (target p99 <= 1500) |",
              f"| steady: max consumer lag / max RSS MB | {steady['max_lag']} / {steady['rss_mb_max']} |",
+             *_stage_lines(steady.get("stages_ms")),
              f"| steady: pipeline RSS slope MB/min, growth MB, flat | {rss.get('slope_mb_per_min')}, "
              f"{rss.get('growth_mb')}, {rss.get('flat')} (second half: "
              f"{_trend(steady.get('rss_second_half'))}) |",

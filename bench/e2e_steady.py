@@ -5,17 +5,20 @@ for a fixed time; latency from file complete to searchable, consumer lag, and ev
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from common import ProcessSampler, percentile, progress, rss_trend, stack_pids
 from e2e_harness import (
     Files,
+    SearchableObserver,
+    first_drops,
     latencies,
     launch,
     metrics_text,
     namespace,
-    visible_ids,
+    stage_times,
     wait_ready,
     warm_up,
     watch_until_searchable,
@@ -28,8 +31,9 @@ from newsingest.ingest.formats.base import ParseError, SourceFile
 from newsingest.ingest.formats.registry import parse_file
 from newsingest_devtools.sandbox import PipelineProcess
 
-STEADY_POLL_S = 0.2
-"""Searchable = seen by a poll: the poll interval bounds the error of every latency."""
+STEADY_POLL_S = 0.02
+"""Searchable = seen by a poll (a document count; ids asked for only when it moved): the interval bounds the
+error of every latency."""
 
 
 def steady_file(pool: Files, i: int) -> tuple[str, bytes]:
@@ -48,6 +52,35 @@ def state_keys(text: str | None) -> dict[str, float]:
             labels, _, value = line.rpartition(" ")
             found[labels.split('topic="', 1)[1].split('"', 1)[0]] = float(value)
     return found
+
+
+def stage_breakdown(
+    dropped: dict[str, float], seen: dict[str, float], times: dict[str, tuple[float, float, int]], wall_offset: float
+) -> dict[str, Any]:
+    """Where the time from file complete to searchable goes, per article (ms): ``pickup`` (dropped -> the watcher's
+    ``received_at``), ``enrich`` (-> ``enriched_at``: parse, produce, consume, batch, NER) and ``index`` (-> seen by a
+    poll: produce, the indexer's poll and bulk, the refresh, the poll's own interval). Percentiles of each stage over
+    all articles, and the mean of each stage over the slowest 2 % (what the tail is made of); the median length
+    (words) of all articles and of the slowest 2 %. ``dropped`` and
+    ``seen`` are monotonic times; ``wall_offset`` turns them into epoch seconds like the documents' timestamps."""
+    rows = []
+    for article_id, (received, enriched, words) in times.items():
+        if article_id in dropped and article_id in seen:
+            drop, found = dropped[article_id] + wall_offset, seen[article_id] + wall_offset
+            rows.append((found - drop, received - drop, enriched - received, found - enriched, words))
+    if not rows:
+        return {}
+    rows.sort()
+    tail = rows[int(len(rows) * 0.98):] or rows[-1:]
+    result: dict[str, Any] = {"articles": len(rows)}
+    for i, name in enumerate(("pickup", "enrich", "index"), start=1):
+        values = [row[i] * 1000 for row in rows]
+        result[name] = {"p50": round(percentile(values, 50)), "p95": round(percentile(values, 95)),
+                        "p99": round(percentile(values, 99)),
+                        "mean_in_slowest_2pct": round(sum(row[i] for row in tail) * 1000 / len(tail))}
+    result["words"] = {"p50": round(percentile([row[4] for row in rows], 50)),
+                       "p50_in_slowest_2pct": round(percentile([row[4] for row in tail], 50))}
+    return result
 
 
 def run_steady(
@@ -71,41 +104,43 @@ def run_steady(
     es = sync_client(settings)
     dropped: dict[str, float] = {}
     file_ids: dict[str, list[str]] = {}
-    seen: dict[str, float] = {}
+    observer = SearchableObserver(es, settings.read_alias)
     lag: list[tuple[float, float]] = []
     sampler.start()
     start = time.monotonic()
-    last_poll = last_lag = start
+    wall_minus_monotonic = time.time() - start
+    last_lag = start
     i = 0
-    while time.monotonic() - start < seconds:
-        due = start + i / rate
-        while (remaining := due - time.monotonic()) > 0:
-            time.sleep(min(0.05, remaining))
-        name, data = steady_file(pool, i)
-        try:
-            file_ids[name] = [a.article_id for a in parse_file(SourceFile(name=name, data=data))]
-        except ParseError:
-            file_ids[name] = []
-        (staging / name).write_bytes(data)
-        (staging / name).rename(settings.inbox_dir / name)
-        dropped[name] = time.monotonic()
-        i += 1
-        now = time.monotonic()
-        if now - last_poll >= STEADY_POLL_S:
-            last_poll = now
-            # the last 30 s only, diffed here: sending every id seen so far 5 times a second loads Elasticsearch
-            for doc_id in visible_ids(es, settings.read_alias, recent_s=30) - seen.keys():
-                seen[doc_id] = now
+    while (now := time.monotonic()) - start < seconds:
+        if now >= start + i / rate:  # the next file is due
+            name, data = steady_file(pool, i)
+            try:
+                file_ids[name] = [a.article_id for a in parse_file(SourceFile(name=name, data=data))]
+            except ParseError:
+                file_ids[name] = []
+            (staging / name).write_bytes(data)
+            (staging / name).rename(settings.inbox_dir / name)
+            dropped[name] = time.monotonic()
+            observer.expect(file_ids[name], dropped[name] + wall_minus_monotonic)
+            i += 1
+            continue
+        observer.poll()
         if now - last_lag >= 1.0:
             last_lag = now
             current = worker_lag(settings)
             if current is not None:
                 lag.append((round(now - start, 1), current))
             sampler.sample()
+        time.sleep(max(0.0, min(STEADY_POLL_S, start + i / rate - time.monotonic())))
+    seen = observer.seen
     expected = {a for ids in file_ids.values() for a in ids}
     # asked by id: what the polls of the last 30 s missed (counted as searchable when found here: late, not lost)
     rest = watch_until_searchable(settings, expected - seen.keys(), timeout=120, sampler=sampler)
     seen.update(rest)
+    once = Counter(a for ids in file_ids.values() for a in ids)  # an article in two files: which one got indexed?
+    drops = {a: t for a, t in first_drops(file_ids, dropped).items() if once[a] == 1}
+    stages = stage_breakdown(drops, seen, stage_times(es, settings.read_alias, drops.keys() & seen.keys()),
+                             wall_minus_monotonic)
     keys = state_keys(metrics_text(settings))
     es.close()
     usage = sampler.stop()
@@ -122,6 +157,7 @@ def run_steady(
         "p50_ms": round(percentile(lat, 50)),
         "p95_ms": round(percentile(lat, 95)),
         "p99_ms": round(percentile(lat, 99)),
+        "stages_ms": stages,
         "max_lag": max((v for _, v in lag), default=0),
         "lag_series": lag,
         "pipeline_cpu_ms_per_article": round(usage["cpu_s"]["pipeline"] * 1000 / articles, 2) if articles else None,

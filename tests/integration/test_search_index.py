@@ -263,3 +263,23 @@ async def _ensure(settings: Settings) -> str:
         return await ensure_index(es, settings)
     finally:
         await es.close()
+
+
+def test_start_up_gives_an_existing_index_the_configured_refresh_interval(stack: Settings, tmp_path: Path) -> None:
+    settings = isolated_settings(stack, tmp_path)
+    es = sync_client(settings)
+    index = f"{settings.index_prefix}-v1"
+    try:
+        es.indices.create(index=index, mappings=mappings(),
+                          settings={**index_template(settings)["template"]["settings"], "refresh_interval": "1s"},
+                          aliases={settings.read_alias: {}, settings.write_alias: {"is_write_index": True}})
+        faster = settings.model_copy(update={"index_refresh_interval_ms": 500})
+        assert asyncio.run(_ensure(faster)) == index
+        found = es.indices.get_settings(index=index, name="index.refresh_interval")
+        assert found[index]["settings"]["index"]["refresh_interval"] == "500ms"
+        assert asyncio.run(_ensure(faster)) == index  # unchanged the second time
+        assert es.indices.get_settings(index=index, name="index.refresh_interval")[index]["settings"]["index"][
+            "refresh_interval"] == "500ms"
+    finally:
+        es.close()
+        delete_namespace(settings)

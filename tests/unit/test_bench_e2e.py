@@ -237,3 +237,59 @@ def test_elasticsearch_time_per_article_splits_its_cpu_into_its_counted_parts() 
     res = {"articles_per_s": 40.0, "es_ms_per_article": parts, "es_bulk_server_cpu_ms_per_doc": 1.5}
     text = e2e_report.markdown(res)
     assert "| 9.0 / 2.0 / 1.0 (20 refreshes) / 1.0 / 0.3 / 4.7 (1.5) |" in text
+
+
+def test_the_steady_latency_is_split_into_pickup_enrich_and_index() -> None:
+    # monotonic drop/seen times; the documents' epoch timestamps are 1000 s ahead (wall_offset)
+    dropped = {f"a{i}": float(i) for i in range(100)}
+    times = {f"a{i}": (1000.0 + i + 0.01, 1000.0 + i + 0.21, 300 if i < 99 else 3000) for i in range(100)}
+    seen = {f"a{i}": i + (0.71 if i < 99 else 2.21) for i in range(100)}  # the last one waited 1.5 s more to index
+    stages = e2e_steady.stage_breakdown(dropped, seen, times, wall_offset=1000.0)
+    assert stages["articles"] == 100
+    assert (stages["pickup"]["p50"], stages["enrich"]["p50"], stages["index"]["p50"]) == (10, 200, 500)
+    assert stages["index"]["mean_in_slowest_2pct"] == (500 + 2000) // 2  # the tail is made of the slow index step
+    assert stages["enrich"]["mean_in_slowest_2pct"] == 200
+    assert stages["words"] == {"p50": 300, "p50_in_slowest_2pct": 1650}
+    assert e2e_steady.stage_breakdown(dropped, {}, times, wall_offset=1000.0) == {}
+
+
+class _CountingIndex:
+    """Stands in for the Elasticsearch client in this bench-helper test: a document count and the ids a range
+    query on ``ingested_at`` finds; it records the queries."""
+
+    def __init__(self) -> None:
+        self.visible: dict[str, float] = {}  # id -> ingested_at (epoch s)
+        self.searches: list[float] = []
+
+    def count(self, index: str) -> dict[str, int]:
+        return {"count": len(self.visible)}
+
+    def search(self, index: str, query: dict, **_: object) -> dict:
+        since = query["bool"]["filter"][0]["range"]["ingested_at"]["gte"] / 1000
+        self.searches.append(since)
+        return {"hits": {"hits": [{"_id": i} for i, t in self.visible.items() if t >= since]}}
+
+
+def test_the_steady_observer_asks_for_ids_only_when_the_count_moved() -> None:
+    import time
+
+    from e2e_harness import SearchableObserver
+
+    es = _CountingIndex()
+    observer = SearchableObserver(es, "news-read", cap_s=30.0)
+    now = time.time()
+    observer.expect(["lost"], now - 40.0)  # dropped longer ago than the cap, never indexed: left for the check by id
+    observer.expect(["a", "b"], now - 2.0)
+    observer.poll()  # count 0: a first answer, one search
+    observer.poll()  # unchanged: no search
+    assert len(es.searches) == 1
+    assert "lost" not in observer.pending
+    es.visible["a"] = now - 1.9
+    observer.poll()
+    assert set(observer.seen) == {"a"}
+    assert es.searches[-1] == pytest.approx(now - 3.0, abs=0.01)  # from the oldest pending drop, less 1 s
+    es.visible["b"] = now - 1.5
+    observer.poll()
+    assert set(observer.seen) == {"a", "b"}
+    assert not observer.pending
+    assert es.searches[-1] == pytest.approx(now - 3.0, abs=0.01)  # "b" was still pending when asked

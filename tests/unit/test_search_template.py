@@ -105,3 +105,12 @@ def test_only_the_articles_language_gets_language_fields() -> None:
     assert doc["body_en"] == "Text"
     assert not [k for k in doc if k.startswith("body_") and k != "body_en"]
     assert not [k for k in to_document(_article(None, "und")) if k.startswith("body_")]
+
+
+def test_the_refresh_interval_is_a_setting_in_elasticsearch_units() -> None:
+    from newsingest.config import Settings
+    from newsingest.index.template import index_settings
+
+    assert index_settings(Settings())["refresh_interval"] == "1s"
+    assert index_settings(Settings(index_refresh_interval_ms=500))["refresh_interval"] == "500ms"
+    assert index_settings(Settings(index_refresh_interval_ms=2000))["refresh_interval"] == "2s"

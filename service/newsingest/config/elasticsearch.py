@@ -20,6 +20,11 @@ class ElasticsearchSettings(BaseModel):
     write_alias: str = Field(default="news-write", description="alias the indexer writes to (the current news-v<N>)")
     index_shards: int = Field(default=1, ge=1, description="primary shards of a new index")
     index_replicas: int = Field(default=0, ge=0, description="replicas of a new index (0 on a single node)")
+    index_refresh_interval_ms: int = Field(
+        default=1000, ge=100, le=60_000,
+        description="how often Elasticsearch makes new documents searchable (the index's refresh_interval): part of"
+        " the latency from file to search; each refresh costs Elasticsearch CPU",
+    )
 
     # the indexer
     bulk_max_docs: int = Field(default=500, ge=1, description="messages the indexer takes in one poll (one bulk)")

@@ -8,7 +8,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch, BadRequestError
 
 from newsingest.config import Settings
-from newsingest.index.template import TEMPLATE_VERSION, index_template, mappings, template_name
+from newsingest.index.template import TEMPLATE_VERSION, index_settings, index_template, mappings, template_name
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
@@ -69,6 +69,19 @@ async def add_new_fields(es: AsyncElasticsearch, index: str) -> list[str]:
     return sorted(missing)
 
 
+async def apply_refresh_interval(es: AsyncElasticsearch, index: str, settings: Settings) -> bool:
+    """Give the write index the configured refresh interval (a dynamic setting: the template reaches only new
+    indices). Returns True when it changed."""
+    wanted = index_settings(settings)["refresh_interval"]
+    current = (await es.indices.get_settings(index=index, name="index.refresh_interval")).body
+    found = current.get(index, {}).get("settings", {}).get("index", {}).get("refresh_interval")
+    if found == wanted:
+        return False
+    await es.indices.put_settings(index=index, settings={"index": {"refresh_interval": wanted}})
+    log.info("refresh interval applied", index=index, refresh_interval=wanted, was=found)
+    return True
+
+
 async def ensure_index(es: AsyncElasticsearch, settings: Settings) -> str:
     """Put the template; create ``<prefix>-v1`` with both aliases unless the write alias exists.
 
@@ -79,6 +92,7 @@ async def ensure_index(es: AsyncElasticsearch, settings: Settings) -> str:
         aliases = await es.indices.get_alias(name=settings.write_alias)
         index = next(iter(aliases.body))
         await add_new_fields(es, index)
+        await apply_refresh_interval(es, index, settings)
         return index
     index = versioned_index(settings, 1)
     try:

@@ -169,11 +169,17 @@ def mappings() -> dict[str, Any]:
     return {"dynamic": "strict", "_meta": {"template_version": TEMPLATE_VERSION}, "properties": properties}
 
 
+def refresh_interval(settings: Settings) -> str:
+    """The index's ``refresh_interval`` in Elasticsearch's time units ("1s", "500ms")."""
+    ms = settings.index_refresh_interval_ms
+    return f"{ms // 1000}s" if ms % 1000 == 0 else f"{ms}ms"
+
+
 def index_settings(settings: Settings) -> dict[str, Any]:
     return {
         "number_of_shards": settings.index_shards,
         "number_of_replicas": settings.index_replicas,
-        "refresh_interval": "1s",
+        "refresh_interval": refresh_interval(settings),
         "analysis": {
             "normalizer": {
                 FACET_NORMALIZER: {"type": "custom", "char_filter": [], "filter": ["lowercase", "asciifolding"]}
