@@ -144,19 +144,26 @@ class SearchableObserver:
                 self.pending.pop(hit["_id"], None)
 
 
-def searchable_among(es: Any, alias: str, ids: Collection[str], chunk: int = 1000) -> set[str]:
-    """Which of ``ids`` are searchable under the alias (asked by id, so none is missed however many documents
-    the index holds; a failed request counts as none seen)."""
-    pending, found = list(ids), set()
+def _hits_by_id(es: Any, alias: str, ids: Collection[str], source: list[str] | bool, chunk: int = 1000
+                ) -> list[dict[str, Any]]:  # fmt: skip
+    """The documents among ``ids`` searchable under the alias, asked by id in chunks (so none is missed however
+    many documents the index holds; a failed request counts as none seen), with the ``source`` fields."""
+    pending, hits = list(ids), []
+    paths = ["hits.hits._id", "hits.hits._source"] if source else ["hits.hits._id"]
     for start in range(0, len(pending), chunk):
         part = pending[start : start + chunk]
         try:
-            resp = es.search(index=alias, query={"ids": {"values": part}}, size=len(part), source=False,
-                             filter_path=["hits.hits._id"])
+            resp = es.search(index=alias, query={"ids": {"values": part}}, size=len(part), source=source,
+                             filter_path=paths)
         except Exception:
             continue
-        found |= {hit["_id"] for hit in resp.get("hits", {}).get("hits", [])}
-    return found
+        hits += resp.get("hits", {}).get("hits", [])
+    return hits
+
+
+def searchable_among(es: Any, alias: str, ids: Collection[str], chunk: int = 1000) -> set[str]:
+    """Which of ``ids`` are searchable under the alias."""
+    return {hit["_id"] for hit in _hits_by_id(es, alias, ids, False, chunk)}
 
 
 def stage_times(
@@ -164,21 +171,13 @@ def stage_times(
 ) -> dict[str, tuple[float, float, int]]:
     """``(received_at, enriched_at, word_count)`` of the indexed articles among ``ids``: when the watcher picked the
     file up and when enrichment finished (epoch seconds), as written by the pipeline into each document."""
-    pending, found = list(ids), {}
-    for start in range(0, len(pending), chunk):
-        part = pending[start : start + chunk]
-        try:
-            resp = es.search(index=alias, query={"ids": {"values": part}}, size=len(part),
-                             source=["provenance.received_at", "enriched_at", "word_count"],
-                             filter_path=["hits.hits._id", "hits.hits._source"])
-        except Exception:
-            continue
-        for hit in resp.get("hits", {}).get("hits", []):
-            src = hit.get("_source", {})
-            received, enriched = src.get("provenance", {}).get("received_at"), src.get("enriched_at")
-            if received and enriched:
-                found[hit["_id"]] = (datetime.fromisoformat(received).timestamp(),
-                                     datetime.fromisoformat(enriched).timestamp(), int(src.get("word_count", 0)))
+    found = {}
+    for hit in _hits_by_id(es, alias, ids, ["provenance.received_at", "enriched_at", "word_count"], chunk):
+        src = hit.get("_source", {})
+        received, enriched = src.get("provenance", {}).get("received_at"), src.get("enriched_at")
+        if received and enriched:
+            found[hit["_id"]] = (datetime.fromisoformat(received).timestamp(),
+                                 datetime.fromisoformat(enriched).timestamp(), int(src.get("word_count", 0)))
     return found
 
 

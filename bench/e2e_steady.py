@@ -61,8 +61,8 @@ def stage_breakdown(
     ``received_at``), ``enrich`` (-> ``enriched_at``: parse, produce, consume, batch, NER) and ``index`` (-> seen by a
     poll: produce, the indexer's poll and bulk, the refresh, the poll's own interval). Percentiles of each stage over
     all articles, and the mean of each stage over the slowest 2 % (what the tail is made of); the median length
-    (words) of all articles and of the slowest 2 %. ``dropped`` and
-    ``seen`` are monotonic times; ``wall_offset`` turns them into epoch seconds like the documents' timestamps."""
+    (words) of all articles and of the slowest 2 %. ``dropped`` and ``seen`` are monotonic times; ``wall_offset``
+    turns them into epoch seconds like the documents' timestamps."""
     rows = []
     for article_id, (received, enriched, words) in times.items():
         if article_id in dropped and article_id in seen:

@@ -26,7 +26,7 @@ from newsingest.config import Settings
 from newsingest.index.client import async_client
 from newsingest.index.document import to_document
 from newsingest.index.setup import alias_indices, existing_versions, put_template, versioned_index
-from newsingest.index.template import index_settings
+from newsingest.index.template import refresh_interval
 from newsingest.index.writer import BulkItem, BulkWriter
 from newsingest.log import get_logger
 from newsingest.models import EnrichedArticle
@@ -176,8 +176,7 @@ async def create_version(es: AsyncElasticsearch, settings: Settings) -> str:
 
 async def open_for_search(es: AsyncElasticsearch, settings: Settings, index: str) -> None:
     """Give a filled version the template's refresh interval back and refresh it."""
-    refresh = index_settings(settings)["refresh_interval"]
-    await es.indices.put_settings(index=index, settings={"index": {"refresh_interval": refresh}})
+    await es.indices.put_settings(index=index, settings={"index": {"refresh_interval": refresh_interval(settings)}})
     await es.indices.refresh(index=index)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch, BadRequestError
 
 from newsingest.config import Settings
-from newsingest.index.template import TEMPLATE_VERSION, index_settings, index_template, mappings, template_name
+from newsingest.index.template import TEMPLATE_VERSION, index_template, mappings, refresh_interval, template_name
 from newsingest.log import get_logger
 
 log = get_logger(__name__)
@@ -72,7 +72,7 @@ async def add_new_fields(es: AsyncElasticsearch, index: str) -> list[str]:
 async def apply_refresh_interval(es: AsyncElasticsearch, index: str, settings: Settings) -> bool:
     """Give the write index the configured refresh interval (a dynamic setting: the template reaches only new
     indices). Returns True when it changed."""
-    wanted = index_settings(settings)["refresh_interval"]
+    wanted = refresh_interval(settings)
     current = (await es.indices.get_settings(index=index, name="index.refresh_interval")).body
     found = current.get(index, {}).get("settings", {}).get("index", {}).get("refresh_interval")
     if found == wanted:
