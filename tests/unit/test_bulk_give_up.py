@@ -17,7 +17,15 @@ from structlog.testing import capture_logs
 
 from newsingest.config import Settings
 from newsingest.index.client import async_client
-from newsingest.index.writer import BulkGaveUp, BulkItem, BulkWriter, Stopped
+from newsingest.index.writer import (
+    OVERLOADED_MAX_BACKOFF_S,
+    UNREACHABLE_MAX_BACKOFF_S,
+    BulkGaveUp,
+    BulkItem,
+    BulkWriter,
+    Stopped,
+    backoff_after,
+)
 
 
 def closed_port() -> int:
@@ -71,3 +79,33 @@ async def test_a_stop_during_the_retries_is_a_clean_stop_not_a_give_up(unreachab
     with pytest.raises(Stopped):
         await asyncio.wait_for(writer.write(ITEMS), timeout=10)
     assert time.perf_counter() - started < 5.0
+
+
+async def bulk_error(es: AsyncElasticsearch) -> Exception:
+    try:
+        await es.bulk(operations=b'{"index":{"_id":"x"}}\n{}\n', index="news")
+    except Exception as exc:
+        return exc
+    raise AssertionError("the bulk should have failed")
+
+
+async def test_a_node_that_is_down_is_retried_every_few_seconds(unreachable: AsyncElasticsearch) -> None:
+    refused = await bulk_error(unreachable)
+    policy = backoff_after(refused)
+    assert policy.cap_s == UNREACHABLE_MAX_BACKOFF_S <= 5.0  # indexing resumes within seconds of the node's return
+    assert max(policy.delay(attempt) for attempt in range(1, 40)) <= UNREACHABLE_MAX_BACKOFF_S
+
+
+async def test_a_node_that_does_not_answer_in_time_gets_a_longer_backoff() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        es = async_client(Settings(elasticsearch_url=f"http://127.0.0.1:{port}"), request_timeout=0.3)
+        try:
+            timed_out = await bulk_error(es)
+        finally:
+            await es.close()
+    policy = backoff_after(timed_out)
+    assert policy.cap_s == OVERLOADED_MAX_BACKOFF_S > UNREACHABLE_MAX_BACKOFF_S
+    assert max(policy.delay(attempt) for attempt in range(1, 40)) > UNREACHABLE_MAX_BACKOFF_S

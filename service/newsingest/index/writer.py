@@ -4,6 +4,11 @@ acknowledged by Elasticsearch or rejected permanently (mapping errors and other 
 A bulk that keeps failing (Elasticsearch unreachable, 429, 5xx) is retried with the one backoff policy for at
 most ``bulk_retry_max_s``; then the writer raises :class:`BulkGaveUp` and the part crashes (crash-only): nothing
 of the batch is committed, dropped or dead-lettered, so the restarted process replays it.
+
+The backoff's cap depends on what failed. A node that refuses the connection is down: retrying costs it
+nothing, so the writer tries again at least every :data:`UNREACHABLE_MAX_BACKOFF_S` seconds and indexing resumes
+within seconds of the node coming back. A node that answered 429/5xx, or did not answer in time, is overloaded:
+the writer backs off up to :data:`OVERLOADED_MAX_BACKOFF_S` to give it room.
 """
 
 from __future__ import annotations
@@ -28,8 +33,16 @@ from newsingest.metrics import ARTICLES_INDEXED, BULK_RETRIES, BULK_SECONDS
 log = get_logger(__name__)
 
 RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
-MAX_BACKOFF_S = 30.0
-BACKOFF = Backoff(base_s=0.25, cap_s=MAX_BACKOFF_S, jitter=True)
+UNREACHABLE_MAX_BACKOFF_S = 5.0
+OVERLOADED_MAX_BACKOFF_S = 30.0
+UNREACHABLE = Backoff(base_s=0.25, cap_s=UNREACHABLE_MAX_BACKOFF_S, jitter=True)
+OVERLOADED = Backoff(base_s=0.25, cap_s=OVERLOADED_MAX_BACKOFF_S, jitter=True)
+
+
+def backoff_after(error: Exception) -> Backoff:
+    """The backoff after a bulk failed without an answer: short when the node refused the connection (it is down),
+    long when it accepted the connection but did not answer in time (it is overloaded)."""
+    return OVERLOADED if isinstance(error, ConnectionTimeout) else UNREACHABLE
 
 
 @dataclass(frozen=True)
@@ -89,11 +102,12 @@ class BulkWriter:
                 response = await self.es.bulk(operations=body, index=self.settings.write_alias)
                 BULK_SECONDS.observe(time.perf_counter() - started)
             except (TransportConnectionError, ConnectionTimeout) as exc:
-                await self._backoff(retries, started, f"{type(exc).__name__}: {exc}", len(pending))
+                await self._backoff(retries, started, f"{type(exc).__name__}: {exc}", len(pending),
+                                    backoff_after(exc))
                 continue
             except ApiError as exc:
                 if exc.meta.status in RETRYABLE_STATUS:
-                    await self._backoff(retries, started, f"HTTP {exc.meta.status}", len(pending))
+                    await self._backoff(retries, started, f"HTTP {exc.meta.status}", len(pending), OVERLOADED)
                     continue
                 raise
             retry: list[_Encoded] = []
@@ -112,10 +126,12 @@ class BulkWriter:
             if len(retry) < len(pending):
                 retries.progressed()
             if retry:
-                await self._backoff(retries, started, f"{len(retry)} items rejected with 429/5xx", len(retry))
+                await self._backoff(retries, started, f"{len(retry)} items rejected with 429/5xx", len(retry),
+                                    OVERLOADED)
             pending = retry
 
-    async def _backoff(self, retries: _Retries, attempt_started: float, why: str, pending: int) -> None:
+    async def _backoff(self, retries: _Retries, attempt_started: float, why: str, pending: int,
+                       policy: Backoff) -> None:
         """Wait before the next attempt, or raise :class:`BulkGaveUp` once the bulk failed for ``bulk_retry_max_s``."""
         failing_s = retries.failed(attempt_started)
         if failing_s >= retries.max_s:
@@ -123,7 +139,7 @@ class BulkWriter:
                       documents=pending, tried_s=round(failing_s, 1), attempts=retries.attempt + 1,
                       last_error=why, bulk_retry_max_s=retries.max_s)
             raise BulkGaveUp(pending, failing_s, why)
-        delay = min(BACKOFF.delay(retries.attempt), retries.max_s - failing_s)  # one last attempt at the limit
+        delay = min(policy.delay(retries.attempt), retries.max_s - failing_s)  # one last attempt at the limit
         BULK_RETRIES.inc()
         log.warning("bulk failed; retrying", reason=why, documents=pending, attempt=retries.attempt + 1,
                     retry_in_s=round(delay, 2), failing_s=round(failing_s, 1))
