@@ -74,7 +74,7 @@ def without_new_steps() -> Callable[[], None]:
     normalise.retype_appositions = lambda mentions, texts, language, known: mentions  # type: ignore[assignment]
     normalise.extend_persons = lambda mentions, texts: mentions  # type: ignore[assignment]
     normalise.nominative_mentions = lambda mentions, texts: mentions  # type: ignore[assignment]
-    normalise.abbreviations = lambda mentions, texts: {}  # type: ignore[assignment]
+    normalise.abbreviations = lambda mentions, texts, german=False: {}  # type: ignore[assignment]
 
     def restore() -> None:
         (normalise.extend_persons, normalise.nominative_mentions, normalise.abbreviations,

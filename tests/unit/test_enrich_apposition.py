@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from newsingest.enrich.normalise import normalise_entities
 from newsingest.models import EntityType
-from tests.fixtures.enrich.fakes import LOC, ORG, PER, mentions
+from tests.fixtures.enrich.fakes import LOC, MISC, ORG, PER, mentions
 
 
 def types(body: str, spans: list, language: str) -> dict[str, EntityType]:
@@ -107,3 +107,13 @@ def test_only_a_place_the_model_typed_as_one_survives_a_kind_of_work() -> None:
     assert {e.name: e.type for e in entities} == {
         "Nina Gantz": PER, "Edmond": EntityType.MISC, "Kanada": LOC, "Kienast": PER, "Weidenfeller": PER,
     }  # fmt: skip
+
+
+def test_an_english_span_run_over_a_lower_case_kind_noun_is_cut_after_it() -> None:
+    body = "The star of US TV drama Baretta met the UK food group Vestey at the Bank of England."
+    spans = [("US TV drama Baretta", ORG), ("UK food group Vestey", ORG), ("Bank of England", ORG)]
+    entities = normalise_entities([("body", body, mentions(body, spans))], language="en")
+    found = {e.name: e for e in entities}
+    assert {name: e.type for name, e in found.items()} == {"Baretta": MISC, "Vestey": ORG, "Bank of England": ORG}
+    (baretta,) = found["Baretta"].mentions
+    assert body[baretta.start : baretta.end] == "Baretta"

@@ -238,3 +238,26 @@ def test_a_name_after_another_word_stays_a_different_name() -> None:
     body = "The Secret Service and the Special Secret Service met."
     names = {e.name for e in run(body, [("Secret Service", ORG), ("Special Secret Service", ORG)], language="en")}
     assert names == {"Secret Service", "Special Secret Service"}
+
+
+def test_unknown_words_after_a_known_place_are_its_head_not_a_second_name() -> None:
+    body = "At Melbourne Airport, in Central Park, at the Sydney Opera House; Nordkorea Russland, Weiße Haus Moskau."
+    spans = [("Melbourne Airport", LOC), ("Central Park", LOC), ("Sydney Opera House", LOC),
+             ("Nordkorea Russland", LOC), ("Weiße Haus Moskau", LOC)]  # fmt: skip
+    places = {"Melbourne", "Central", "Sydney", "Nordkorea", "Russland", "Moskau"}
+    entities = by_name(normalise_entities(
+        [("body", body, mentions(body, spans))], language="en", known=lambda name: name in places,
+    ))  # fmt: skip
+    assert {"Melbourne Airport", "Central Park", "Sydney Opera House"} <= set(entities)
+    assert not {"Melbourne", "Airport", "Central", "Park", "Sydney", "Opera House"} & set(entities)
+    assert {"Nordkorea", "Russland", "Moskau"} <= set(entities)  # known names side by side are still split
+
+
+def test_german_keeps_splitting_a_known_and_an_unknown_place() -> None:
+    body = "Die Bezirke Niederösterreich Zwettl und Steiermark Murau."
+    spans = [("Niederösterreich Zwettl", LOC), ("Steiermark Murau", LOC)]
+    entities = by_name(normalise_entities(
+        [("body", body, mentions(body, spans))], language="de",
+        known=lambda name: name in {"Niederösterreich", "Steiermark"},
+    ))  # fmt: skip
+    assert {"Niederösterreich", "Zwettl", "Steiermark", "Murau"} == set(entities)

@@ -160,6 +160,19 @@ def _compound_kind(word: str) -> EntityType | None:
     return found[0] if found and found[1] else None
 
 
+def _english_inner_kind(text: str) -> tuple[int, EntityType] | None:
+    """(offset of the name, kind) when an English span runs over a lower-case kind noun into the name after it
+    ("US TV drama Baretta", "UK food group Vestey"): the model took the apposition into the span. Lower-case words
+    inside English names are function words and particles ("Bank of England", "Stratford-upon-Avon"), never a
+    kind noun."""
+    words = list(re.finditer(r"\S+", text))
+    for i in range(len(words) - 2, 0, -1):
+        word = words[i].group()
+        if word.islower() and (kind := _english_kind(word)) is not None:
+            return words[i + 1].start(), kind
+    return None
+
+
 def retype_appositions(
     mentions: list[CleanMention], texts: Mapping[str, str], language: str, known: Callable[[str], bool]
 ) -> list[CleanMention]:
@@ -176,16 +189,18 @@ def retype_appositions(
     for m in mentions:
         words = m.text.split()
         inner = _compound_kind(words[0]) if len(words) > 1 and language == "de" else None
+        inner_cut = m.text.index(words[1], len(words[0])) if inner is not None else 0
+        if language == "en" and len(words) > 2 and (english := _english_inner_kind(m.text)) is not None:
+            inner_cut, inner = english
         kind: EntityType | None = None
         in_list = False
         if inner is not None and m.type is not EntityType.PERSON:
-            cut = m.text.index(words[1], len(words[0]))
-            surface = m.text[cut:]
+            surface = m.text[inner_cut:]
             rest = " ".join(surface.split())
             # "Ruhrfestspielen Recklinghausen", "Landesstudio Wien"; a place's genitive names the whole
             # ("Arbeiterpartei Kurdistans", "Volkspartei Österreichs")
             if not known(rest) and not (rest.endswith("s") and known(rest[:-1])):
-                m = dataclasses.replace(m, start=m.start + cut, text=surface, form=" ".join(surface.split()))
+                m = dataclasses.replace(m, start=m.start + inner_cut, text=surface, form=" ".join(surface.split()))
                 kind = inner
         else:
             text = texts.get(m.field, "")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from newsingest.enrich.ner.base import RawMention
-from newsingest.enrich.spans import cuts_off_modifier, is_particle, trim_edges
+from newsingest.enrich.spans import cuts_one_name, is_particle, trim_edges
 from newsingest.models import EntityType
 from newsingest.text.folding import fold
 
@@ -172,11 +172,14 @@ def _join_ampersands(text: str, mentions: list[CleanMention]) -> list[CleanMenti
 _TOKEN = re.compile(r"\S+")
 
 
-def split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) -> list[CleanMention]:
+def split_runs(
+    mentions: list[CleanMention], known: KnownName, genitive: bool, *, heads: bool = True
+) -> list[CleanMention]:
     """Split location spans that join adjacent names ("Nordkorea Russland", "Nordkoreas Kim", "Weiße Haus
     Nordkorea": IO tagging merges neighbouring tokens of one type) into their parts, when the whole is no known
     name, it has no lower-case word ("Golf von Mexiko" stays) and parts are known names (gazetteer, or the form
-    of another mention in the article, whose type the part takes)."""
+    of another mention in the article, whose type the part takes). With ``heads`` unknown words after a known
+    name stay with it (``spans.cuts_one_name``)."""
     forms: dict[str, Counter[EntityType]] = {}
     for m in mentions:
         forms.setdefault(fold(m.form), Counter())[m.type] += 1
@@ -217,7 +220,8 @@ def split_runs(mentions: list[CleanMention], known: KnownName, genitive: bool) -
                     segments.append((i, i + 1, None))
                 i += 1
         lone_particle = any(j - i == 1 and is_particle(words[i]) for i, j, _ in segments)
-        if not any(kind is not None for _, _, kind in segments) or cuts_off_modifier(segments) or lone_particle:
+        whole = not any(kind is not None for _, _, kind in segments) or lone_particle
+        if whole or cuts_one_name(segments, words, heads=heads):
             result.append(m)
             continue
         for i, j, kind in segments:

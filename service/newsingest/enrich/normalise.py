@@ -44,6 +44,7 @@ from newsingest.enrich.entity_merge import (
 )
 from newsingest.enrich.german_case import nominative_mentions
 from newsingest.enrich.german_genitive import strip_prenominal_genitives
+from newsingest.enrich.institution_names import retype_named_institutions
 from newsingest.enrich.mention_clean import (
     CleanMention,
     Field,
@@ -88,12 +89,12 @@ def normalise_entities(
     if german:
         cleaned = drop_common_nouns(cleaned, texts)
     genitive = language.split("-")[0] in GENITIVE_LANGUAGES
-    cleaned = split_runs(cleaned, is_known, genitive)
+    cleaned = split_runs(cleaned, is_known, genitive, heads=not german)
     if genitive:
         cleaned = strip_genitives(cleaned, is_known)
     if german:
         cleaned = nominative_mentions(strip_prenominal_genitives(cleaned, texts), texts)
-    cleaned = retype_appositions(cleaned, texts, language, is_known)
+    cleaned = retype_named_institutions(retype_appositions(cleaned, texts, language, is_known))
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
     merge_abbreviations(groups, abbreviations(cleaned, texts, german=german))

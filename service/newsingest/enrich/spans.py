@@ -33,14 +33,26 @@ def is_adjective_phrase(form: str, language: str) -> bool:
     return len(words) == 1 or words[0][:1].islower()
 
 
-def cuts_off_modifier(segments: Sequence[tuple[int, int, object | None]]) -> bool:
-    """True when splitting a span into ``(first, end, type or None)`` token segments would cut one unknown word
-    off the name that follows it: that word modifies the name ("Wiener Neustadt", "La Défense", "North Africa",
-    "Sankt Paris") and the span is one multi-word name, not two adjacent names."""
-    return any(
-        kind is None and j - i == 1 and following is not None
-        for (i, j, kind), (_, _, following) in itertools.pairwise(segments)
-    )
+def cuts_one_name(segments: Sequence[tuple[int, int, object | None]], words: Sequence[str], *, heads: bool) -> bool:
+    """True when splitting a span of ``words`` into ``(first, end, type or None)`` token segments would cut a
+    multi-word name:
+
+    - one unknown word off the name that follows it: the word modifies the name ("Wiener Neustadt", "La Défense",
+      "North Africa", "Sankt Paris");
+    - unknown words off the name they follow: they are the head the name modifies, a feature or an institution
+      named after the place ("Melbourne Airport", "Central Park", "Sydney Opera House", "Berlin Hauptbahnhof").
+      A known abbreviation before them is a country as a modifier, not part of the name ("US Capitol"). Only with
+      ``heads``: German writes such names as compounds ("Stephansdom", "Hauptbahnhof"), and a German span of a
+      known and an unknown place is mostly two places ("Niederösterreich Zwettl", "Wiener Schwedenplatz").
+
+    Either way the span is one name, not two adjacent names; only known names side by side ("Nordkorea Russland")
+    or unknown words before a known name ("Weiße Haus Nordkorea") are split."""
+    for (i, j, kind), (_, _, following) in itertools.pairwise(segments):
+        if kind is None and j - i == 1 and following is not None:
+            return True
+        if heads and kind is not None and following is None and not (j - i == 1 and words[i].isupper()):
+            return True
+    return False
 
 
 # Closed word classes (prepositions, contracted preposition + article, articles, conjunctions) and time words:
