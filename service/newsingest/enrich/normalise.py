@@ -54,6 +54,7 @@ from newsingest.enrich.mention_clean import (
     strip_genitives,
 )
 from newsingest.enrich.ner.base import RawMention
+from newsingest.enrich.of_names import join_of_names
 from newsingest.enrich.preposition_spans import split_prepositions
 from newsingest.enrich.spans import is_adjective_phrase
 from newsingest.models import Entity, EntityType, Mention
@@ -90,6 +91,8 @@ def normalise_entities(
         cleaned = drop_common_nouns(cleaned, texts)
     genitive = language.split("-")[0] in GENITIVE_LANGUAGES
     cleaned = split_runs(cleaned, is_known, genitive, heads=not german)
+    if language.split("-")[0] == "en":
+        cleaned = join_of_names(cleaned, texts, is_known)
     if genitive:
         cleaned = strip_genitives(cleaned, is_known)
     if german:
