@@ -80,6 +80,11 @@ _NAME_PARTICLES = {
 }  # fmt: skip
 
 
+def is_time_word(word: str) -> bool:
+    """A day of the week or a relative day ("Sonntag", "Friday", "heute"): never a name by itself."""
+    return word.casefold() in _TIME_WORDS
+
+
 def is_particle(word: str) -> bool:
     """An article or particle that begins names ("La", "Den", "San", "St."), never a name by itself."""
     return word.casefold().rstrip(".") in _NAME_PARTICLES
