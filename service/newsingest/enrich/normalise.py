@@ -55,6 +55,7 @@ from newsingest.enrich.mention_clean import (
 )
 from newsingest.enrich.ner.base import RawMention
 from newsingest.enrich.non_names import drop_non_names
+from newsingest.enrich.numbered_names import join_numbers
 from newsingest.enrich.of_names import join_of_names
 from newsingest.enrich.preposition_spans import split_prepositions
 from newsingest.enrich.spans import is_adjective_phrase
@@ -82,7 +83,7 @@ def normalise_entities(
     for field_name, text, raw in mentions:
         texts[field_name] = text
         cleaned.extend(clean_mentions(field_name, text, raw))
-    cleaned = drop_non_names(sorted(set(cleaned), key=position), texts)
+    cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts)
     german = language.split("-")[0] == "de"
     cleaned = split_prepositions(cleaned, texts, is_known, language.split("-")[0])
     if german:

@@ -1,0 +1,45 @@
+"""Organisation names that end in a number: "BBC Radio 2", "Channel 4", "ORF 2", "Bayern 3".
+
+The models tag the name and leave the number out, so the facet is "BBC Radio" or "Channel" (a common noun).
+An organisation mention directly followed by a one- or two-digit number takes the number in when
+
+- what follows the number shows it is no score, count or amount: a lower-case word, a possessive or a closing
+  bracket ("Radio 2 special", "Channel 4's", "(ORF 2)"); a capitalised word, a hyphen, colon, comma, full stop,
+  unit or decimal ("Arsenal 2 Chelsea 1.", "Rapid 2:0", "Chelsea 2, Arsenal 1", "3%") leaves it as it was;
+- and the article never names it without a number: "Chelsea" elsewhere makes "Chelsea 1 after extra time" a
+  score, while "Channel" is only ever "Channel 4".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from newsingest.enrich.mention_clean import CleanMention
+from newsingest.models import EntityType
+
+_NUMBER_AFTER = re.compile(r" ([1-9][0-9]?)(?=\s+[a-zäöüß]|['’]s\b|\))")
+_ANY_NUMBER_AFTER = re.compile(r"\s+[0-9]")
+
+
+def join_numbers(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
+    """Organisation mentions extended by the number of their name."""
+    result = []
+    for m in mentions:
+        text = texts.get(m.field, "")
+        number = _NUMBER_AFTER.match(text, m.end) if m.type is EntityType.ORGANISATION else None
+        if number is None or _named_without_number(m.text, texts):
+            result.append(m)
+            continue
+        surface = text[m.start : number.end(1)]
+        result.append(dataclasses.replace(m, end=number.end(1), text=surface, form=" ".join(surface.split())))
+    return result
+
+
+def _named_without_number(surface: str, texts: Mapping[str, str]) -> bool:
+    """``surface`` occurs somewhere in the article as a whole word without a number after it."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return any(
+        not _ANY_NUMBER_AFTER.match(text, found.end()) for text in texts.values() for found in pattern.finditer(text)
+    )

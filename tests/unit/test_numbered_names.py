@@ -1,0 +1,23 @@
+"""Organisation names that end in a number keep it; scores and amounts do not join a name."""
+
+from __future__ import annotations
+
+from newsingest.enrich.normalise import normalise_entities
+from tests.fixtures.enrich.fakes import ORG, PER, mentions
+
+
+def names(body: str, spans: list, language: str = "en") -> set[str]:
+    return {e.name for e in normalise_entities([("body", body, mentions(body, spans))], language=language)}
+
+
+def test_broadcasters_keep_their_number() -> None:
+    body = "George Michael plays a BBC Radio 2 special. Housewives lift Channel 4 ratings (ORF 2)."
+    spans = [("George Michael", PER), ("BBC Radio", ORG), ("Channel", ORG), ("ORF", ORG)]
+    assert names(body, spans) == {"George Michael", "BBC Radio 2", "Channel 4", "ORF 2"}
+
+
+def test_scores_counts_and_amounts_do_not_join() -> None:
+    body = "Arsenal 2 Chelsea 1. Rapid 2:0 Sturm. Shares in Sony 3% lower. Chelsea 1 after extra time, Chelsea won."
+    spans = [("Arsenal", ORG), ("Chelsea", ORG), ("Rapid", ORG), ("Sturm", ORG), ("Sony", ORG), ("Chelsea", ORG),
+             ("Chelsea", ORG)]  # fmt: skip
+    assert names(body, spans) == {"Arsenal", "Chelsea", "Rapid", "Sturm", "Sony"}
