@@ -25,7 +25,7 @@ from newsingest.text.folding import fold
 _GERMAN_KIND = {
     "partei", "gewerkschaft", "konzern", "unternehmen", "firma", "verein", "band", "gruppe", "sender", "zeitung",
     "zeitschrift", "agentur", "bank", "airline", "fluglinie", "fluggesellschaft", "hersteller", "autobauer",
-    "verband", "organisation", "miliz", "journal", "magazin",
+    "verband", "organisation", "miliz", "journal", "magazin", "klub", "club", "kette", "bündnis", "medium",
 }  # fmt: skip
 _ENGLISH_KIND = {
     "party", "union", "company", "firm", "group", "band", "club", "bank", "airline", "carmaker", "retailer",
@@ -56,7 +56,7 @@ _EXAMPLES = {"wie", "like", "including", "as"}
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+(?:und|oder|sowie|and|or))\s+$")
 
 
-def _german_kind(word: str) -> tuple[EntityType, bool] | None:
+def german_kind(word: str) -> tuple[EntityType, bool] | None:
     """(type, compound?) of a German kind noun, by the last element of the compound as HanTa splits it
     ("Ärzte|gewerkschaft", "Rock|band", "Film|en"); a short kind must be that whole element ("Mitglied" is no
     "-lied"), a long one may end a lexicalised compound ("Linkspartei")."""
@@ -88,7 +88,7 @@ def _kind(word: str, language: str) -> EntityType | None:
     """The type a noun before a name gives it: an organisation kind, a kind of work (MISC), or None. English
     kinds are lower case ("the group X", not "Group Menatep")."""
     if language == "de":
-        found = _german_kind(word)
+        found = german_kind(word)
         return found[0] if found else None
     return _english_kind(word)
 
@@ -156,7 +156,7 @@ def _continues_list(listed: CleanMention | None, m: CleanMention, text: str) -> 
 def _compound_kind(word: str) -> EntityType | None:
     """The type a compound kind noun gives ("Linkspartei", "Survival-Game"); a bare one may begin a name
     ("Bank Austria", "Film Austria")."""
-    found = _german_kind(word)
+    found = german_kind(word)
     return found[0] if found and found[1] else None
 
 
