@@ -21,3 +21,10 @@ def test_scores_counts_and_amounts_do_not_join() -> None:
     spans = [("Arsenal", ORG), ("Chelsea", ORG), ("Rapid", ORG), ("Sturm", ORG), ("Sony", ORG), ("Chelsea", ORG),
              ("Chelsea", ORG)]  # fmt: skip
     assert names(body, spans) == {"Arsenal", "Chelsea", "Rapid", "Sturm", "Sony"}
+
+
+def test_a_comma_or_full_stop_after_the_number_is_no_score_unless_a_result_goes_on() -> None:
+    body = "Speaking on BBC Radio 4, Mr Varley declined. He was on Channel 4. Hull 2, Leeds 1. Derby 3 Wigan 1."
+    spans = [("BBC Radio", ORG), ("Varley", PER), ("Channel", ORG), ("Hull", ORG), ("Leeds", ORG), ("Derby", ORG),
+             ("Wigan", ORG)]  # fmt: skip
+    assert names(body, spans) == {"BBC Radio 4", "Varley", "Channel 4", "Hull", "Leeds", "Derby", "Wigan"}
