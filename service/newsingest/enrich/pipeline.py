@@ -57,14 +57,16 @@ class Analysis:
     word_count: int
 
 
-def analyse(
-    raw: RawArticle,
+def article_entities(
+    title: str,
+    body: str,
     language: str,
     title_mentions: list[RawMention],
     body_mentions: list[RawMention],
     gazetteer: Gazetteer,
-) -> Analysis:
-    """Entities, places, countries and story features of an article whose mentions are known."""
+) -> list[Entity]:
+    """The entities of an article from the NER engine's mentions: span repair, types, in-article coreference and
+    the article-level rules (what the service indexes; ``bench/ner_eval.py --service`` scores their mentions)."""
 
     def known(name: str) -> bool:
         return gazetteer.is_known(name, min_population=STRIP_MIN_POPULATION)
@@ -75,18 +77,29 @@ def analyse(
         return gazetteer.identity(name)
 
     if language.split("-")[0] == "de" and (title_mentions or body_mentions):  # NER ran
-        title_mentions = [*title_mentions, *compound_organisations(raw.title, title_mentions, gazetteer.is_known)]
-        body_mentions = [*body_mentions, *compound_organisations(raw.body, body_mentions, gazetteer.is_known)]
+        title_mentions = [*title_mentions, *compound_organisations(title, title_mentions, gazetteer.is_known)]
+        body_mentions = [*body_mentions, *compound_organisations(body, body_mentions, gazetteer.is_known)]
     entities = normalise_entities(
-        [("title", raw.title, title_mentions), ("body", raw.body, body_mentions)],
+        [("title", title, title_mentions), ("body", body, body_mentions)],
         language=language,
         known=known,
         identity=identity,
     )
-    texts = {"title": raw.title, "body": raw.body}
+    texts = {"title": title, "body": body}
     entities = with_seats(entities, texts, language)
     entities = retype_events(entities, texts, language)
-    entities = retype_place_names(entities, texts, language, gazetteer)
+    return retype_place_names(entities, texts, language, gazetteer)
+
+
+def analyse(
+    raw: RawArticle,
+    language: str,
+    title_mentions: list[RawMention],
+    body_mentions: list[RawMention],
+    gazetteer: Gazetteer,
+) -> Analysis:
+    """Entities, places, countries and story features of an article whose mentions are known."""
+    entities = article_entities(raw.title, raw.body, language, title_mentions, body_mentions, gazetteer)
     places, countries = resolve_places(entities, raw.dateline_places, gazetteer)
     return Analysis(
         entities=entities,
