@@ -24,11 +24,21 @@ def test_common_nouns_letters_places_and_kinds_of_works_are_no_names() -> None:
     assert found(text, known={"Europas"}) == []
 
 
-def test_a_name_the_model_tagged_is_not_found_twice_and_english_is_left_alone() -> None:
+def test_a_name_the_model_tagged_is_not_found_twice() -> None:
     body = "Die Gewerkschaft Verdi streikt."
     tagged = normalise_entities([("body", body, mentions(body, [("Verdi", ORG)]))], language="de")
     assert [(e.name, e.count) for e in tagged] == [("Verdi", 1)]
     untagged = normalise_entities([("body", body, [])], language="de")
     assert [(e.name, e.type) for e in untagged] == [("Verdi", EntityType.ORGANISATION)]
-    english = normalise_entities([("body", "The union Unite struck.", [])], language="en")
-    assert english == []
+    french = normalise_entities([("body", "Le syndicat CGT et la banque BNP.", [])], language="fr")
+    assert french == []  # German and English only
+
+
+def test_english_names_after_a_lower_case_kind_noun() -> None:
+    body = ("Awards went to the band Razorlight, the group Liberty X. It is owned by the UK food group Vestey. "
+            "The band The Streets and the band Korn's album. The firm said. A bank in Paris.")
+    entities = normalise_entities([("body", body, [])], language="en", known=lambda name: name == "Paris")
+    assert {e.name: e.type for e in entities} == {
+        "Razorlight": EntityType.ORGANISATION, "Liberty X": EntityType.ORGANISATION,
+        "Vestey": EntityType.ORGANISATION, "The Streets": EntityType.ORGANISATION, "Korn": EntityType.ORGANISATION,
+    }  # fmt: skip

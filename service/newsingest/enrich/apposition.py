@@ -75,7 +75,7 @@ def german_kind(word: str) -> tuple[EntityType, bool] | None:
     return None
 
 
-def _english_kind(word: str) -> EntityType | None:
+def english_kind(word: str) -> EntityType | None:
     for form in dict.fromkeys((word, word[:-1] if word.endswith("s") and len(word) > 4 else word)):
         if form in _ENGLISH_KIND:
             return EntityType.ORGANISATION
@@ -90,7 +90,7 @@ def _kind(word: str, language: str) -> EntityType | None:
     if language == "de":
         found = german_kind(word)
         return found[0] if found else None
-    return _english_kind(word)
+    return english_kind(word)
 
 
 def _inflected(word: str, language: str) -> bool:
@@ -168,7 +168,7 @@ def _english_inner_kind(text: str) -> tuple[int, EntityType] | None:
     words = list(re.finditer(r"\S+", text))
     for i in range(len(words) - 2, 0, -1):
         word = words[i].group()
-        if word.islower() and (kind := _english_kind(word)) is not None:
+        if word.islower() and (kind := english_kind(word)) is not None:
             return words[i + 1].start(), kind
     return None
 

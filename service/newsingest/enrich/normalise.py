@@ -45,7 +45,7 @@ from newsingest.enrich.entity_merge import (
 from newsingest.enrich.german_case import nominative_mentions
 from newsingest.enrich.german_genitive import strip_prenominal_genitives
 from newsingest.enrich.institution_names import retype_named_institutions
-from newsingest.enrich.kind_recall import find_after_kinds
+from newsingest.enrich.kind_recall import find_after_english_kinds, find_after_kinds
 from newsingest.enrich.mention_clean import (
     CleanMention,
     Field,
@@ -102,6 +102,8 @@ def normalise_entities(
         cleaned = nominative_mentions(strip_prenominal_genitives(cleaned, texts), texts)
     if german:
         cleaned = find_after_kinds(cleaned, texts, is_known)
+    elif language.split("-")[0] == "en":
+        cleaned = find_after_english_kinds(cleaned, texts, is_known)
     cleaned = retype_named_institutions(retype_appositions(cleaned, texts, language, is_known))
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)
