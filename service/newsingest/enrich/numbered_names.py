@@ -30,10 +30,16 @@ _ANY_NUMBER_AFTER = re.compile(r"\s+[0-9]")
 def join_numbers(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
     """Organisation mentions extended by the number of their name."""
     result = []
+    without_number: dict[str, bool] = {}  # per surface: an article with many mentions of one name scans once
     for m in mentions:
         text = texts.get(m.field, "")
         number = _NUMBER_AFTER.match(text, m.end) if m.type is EntityType.ORGANISATION else None
-        if number is None or _in_score(text, m.start, number.end(1)) or _named_without_number(m.text, texts):
+        if number is None or _in_score(text, m.start, number.end(1)):
+            result.append(m)
+            continue
+        if m.text not in without_number:
+            without_number[m.text] = _named_without_number(m.text, texts)
+        if without_number[m.text]:
             result.append(m)
             continue
         surface = text[m.start : number.end(1)]
