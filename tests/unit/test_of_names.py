@@ -52,3 +52,9 @@ def test_german_is_left_alone() -> None:
     found = normalise_entities([("body", body, mentions(body, [("Bank", ORG), ("England", LOC), ("Bank", ORG)]))],
                                language="de", known=lambda name: name in PLACES)
     assert {e.name for e in found} == {"Bank", "England"}
+
+
+def test_a_full_stop_ends_the_place() -> None:
+    body = "He met the governor of the Bank of England. The Bank said so."
+    found = entities(body, [("Bank", ORG), ("Bank", ORG)])
+    assert [(name, e.count) for name, e in found.items()] == [("Bank of England", 2)]

@@ -27,7 +27,8 @@ from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
 from newsingest.text.folding import fold
 
-_OF_NAME = re.compile(r" of ((?:[A-Z][\w'’.-]*)(?: [A-Z][\w'’.-]*){0,3})")
+_OF_WORD = r"[A-Z][\w'’-]*(?:\.[\w'’-]+)*"  # a full stop ends it: "of England. The Bank ..."
+_OF_NAME = re.compile(rf" of ({_OF_WORD}(?: {_OF_WORD}){{0,3}})")
 _JOINABLE = frozenset({EntityType.LOCATION, EntityType.ORGANISATION})
 
 
@@ -77,7 +78,7 @@ def _complement(text: str, m: CleanMention, known: Callable[[str], bool],
     other = by_start.get(following.start(1))
     if other is not None:  # a person or a work after "of" ("the defection to Labour of Robert Jackson")
         return (other.end, other) if other.type in _JOINABLE else None
-    place = following.group(1).rstrip(".")
+    place = following.group(1)
     return (following.start(1) + len(place), None) if known(place) else None
 
 
