@@ -9,7 +9,7 @@ from tests.fixtures.enrich.fakes import ORG, mentions
 
 
 def found(text: str, known: set[str] = frozenset()) -> list[str]:
-    return [m.text for m in find_after_kinds([], {"body": text}, lambda name: name in known)]
+    return [m.text for m in find_after_kinds([], {"body": text}, lambda name: name in known, "de")]
 
 
 def test_names_after_organisation_kind_nouns() -> None:

@@ -28,10 +28,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from importlib.resources import files
 
 from newsingest.enrich.german_case import analyse
 from newsingest.enrich.mention_clean import CleanMention
+from newsingest.enrich.us_census import SURNAMES, census_ranks
 from newsingest.models import EntityType
 
 _GENITIVE_WORD = re.compile(r"[A-ZÄÖÜ][\w'-]*[b-df-hj-np-rtv-wy]s")  # -s after a consonant but a sibilant
@@ -43,11 +43,7 @@ _NEXT_WORD = re.compile(r"[ \t\u00a0]+([A-ZÄÖÜ][\w-]*[a-zäöüß])\b")
 @functools.cache
 def _surname_ranks() -> dict[str, int]:
     """Census ranks of the surnames that end in S and of their bases (a few thousand of the 88,799)."""
-    ranks: dict[str, int] = {}
-    for line in (files("names") / "dist.all.last").read_text(encoding="ascii").splitlines():
-        fields = line.split()
-        if len(fields) == 4:
-            ranks[fields[0]] = int(fields[3])
+    ranks = census_ranks(SURNAMES)
     return {name: rank for name, rank in ranks.items() if name.endswith("S") or f"{name}S" in ranks}
 
 

@@ -43,17 +43,12 @@ Span = tuple[int, int]
 
 
 def find_after_kinds(
-    mentions: list[CleanMention], texts: Mapping[str, str], known: Callable[[str], bool]
+    mentions: list[CleanMention], texts: Mapping[str, str], known: Callable[[str], bool], language: str
 ) -> list[CleanMention]:
-    """``mentions`` with the organisations named right after a German kind noun that no mention covers."""
-    return _add_organisations(mentions, texts, known, _german_names)
-
-
-def find_after_english_kinds(
-    mentions: list[CleanMention], texts: Mapping[str, str], known: Callable[[str], bool]
-) -> list[CleanMention]:
-    """``mentions`` with the organisations named right after an English kind noun that no mention covers."""
-    return _add_organisations(mentions, texts, known, _english_names)
+    """``mentions`` with the organisations named right after a kind noun that no mention covers (German and
+    English; other languages get ``mentions`` back)."""
+    names_in = {"de": _german_names, "en": _english_names}.get(language.split("-")[0])
+    return mentions if names_in is None else _add_organisations(mentions, texts, known, names_in)
 
 
 def _add_organisations(

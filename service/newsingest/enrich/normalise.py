@@ -45,7 +45,7 @@ from newsingest.enrich.entity_merge import (
 from newsingest.enrich.german_case import nominative_mentions
 from newsingest.enrich.german_genitive import strip_prenominal_genitives
 from newsingest.enrich.institution_names import retype_named_institutions
-from newsingest.enrich.kind_recall import find_after_english_kinds, find_after_kinds
+from newsingest.enrich.kind_recall import find_after_kinds
 from newsingest.enrich.mention_clean import (
     CleanMention,
     Field,
@@ -85,25 +85,23 @@ def normalise_entities(
         texts[field_name] = text
         cleaned.extend(clean_mentions(field_name, text, raw))
     cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts)
-    german = language.split("-")[0] == "de"
-    cleaned = split_prepositions(cleaned, texts, is_known, language.split("-")[0])
+    base = language.split("-")[0]
+    german = base == "de"
+    cleaned = split_prepositions(cleaned, texts, is_known, base)
     if german:
         cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
     if german:
         cleaned = drop_common_nouns(cleaned, texts)
-    genitive = language.split("-")[0] in GENITIVE_LANGUAGES
+    genitive = base in GENITIVE_LANGUAGES
     cleaned = split_runs(cleaned, is_known, genitive, heads=not german)
-    if language.split("-")[0] == "en":
+    if base == "en":
         cleaned = join_of_names(cleaned, texts, is_known)
     if genitive:
         cleaned = strip_genitives(cleaned, is_known)
     if german:
         cleaned = nominative_mentions(strip_prenominal_genitives(cleaned, texts), texts)
-    if german:
-        cleaned = find_after_kinds(cleaned, texts, is_known)
-    elif language.split("-")[0] == "en":
-        cleaned = find_after_english_kinds(cleaned, texts, is_known)
+    cleaned = find_after_kinds(cleaned, texts, is_known, base)
     cleaned = retype_named_institutions(retype_appositions(cleaned, texts, language, is_known))
     groups = group_mentions(cleaned)
     merge_by_identity(groups, identity)

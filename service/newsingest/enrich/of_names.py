@@ -21,9 +21,9 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable, Mapping
-from importlib.resources import files
 
 from newsingest.enrich.mention_clean import CleanMention
+from newsingest.enrich.us_census import GIVEN_NAMES, SURNAMES, census_ranks
 from newsingest.models import EntityType
 from newsingest.text.folding import fold
 
@@ -34,12 +34,7 @@ _JOINABLE = frozenset({EntityType.LOCATION, EntityType.ORGANISATION})
 
 @functools.cache
 def _census(*lists: str) -> frozenset[str]:
-    found: set[str] = set()
-    for name in lists:
-        for line in (files("names") / name).read_text(encoding="ascii").splitlines():
-            if line.strip():
-                found.add(line.split()[0].casefold())
-    return frozenset(found)
+    return frozenset(name.casefold() for list_name in lists for name in census_ranks(list_name))
 
 
 def _is_person(words: list[str], known: Callable[[str], bool]) -> bool:
@@ -48,8 +43,8 @@ def _is_person(words: list[str], known: Callable[[str], bool]) -> bool:
     return (
         2 <= len(words) <= 3
         and all(w[:1].isupper() for w in words)
-        and words[0].casefold() in _census("dist.male.first", "dist.female.first")
-        and words[-1].casefold() in _census("dist.all.last")
+        and words[0].casefold() in _census(*GIVEN_NAMES)
+        and words[-1].casefold() in _census(SURNAMES)
         and not known(words[0])
         and not known(" ".join(words))
     )
