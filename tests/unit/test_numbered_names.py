@@ -28,3 +28,9 @@ def test_a_comma_or_full_stop_after_the_number_is_no_score_unless_a_result_goes_
     spans = [("BBC Radio", ORG), ("Varley", PER), ("Channel", ORG), ("Hull", ORG), ("Leeds", ORG), ("Derby", ORG),
              ("Wigan", ORG)]  # fmt: skip
     assert names(body, spans) == {"BBC Radio 4", "Varley", "Channel 4", "Hull", "Leeds", "Derby", "Wigan"}
+
+
+def test_a_german_full_stop_after_the_number_is_an_ordinal() -> None:
+    body = "Gruppenphase – EL oder CL 77. Minute: Tor. Von der ÖVP 50. Dazu sagte der Sender Rossija 24, es sei so."
+    spans = [("EL", ORG), ("CL", ORG), ("ÖVP", ORG), ("Rossija", ORG)]
+    assert names(body, spans, "de") == {"EL", "CL", "ÖVP", "Rossija 24"}

@@ -84,8 +84,8 @@ def normalise_entities(
     for field_name, text, raw in mentions:
         texts[field_name] = text
         cleaned.extend(clean_mentions(field_name, text, raw))
-    cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts)
     base = language.split("-")[0]
+    cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts, base)
     german = base == "de"
     cleaned = split_prepositions(cleaned, texts, is_known, base)
     if german:
