@@ -1,6 +1,6 @@
 """Score the service's document-level facets (PER/ORG/LOC entities) on the hand-annotated gold set.
 
-    .venv/bin/python bench/facets_eval.py [--label current] [--write-docs] [--repeat 3] [--errors]
+    .venv/bin/python bench/facets_eval.py [--set dev|test] [--label current] [--write-docs] [--repeat 3] [--errors]
 
 Runs the real enrichment (``Enricher`` with the engine ``build_engine(Settings())`` builds, as
 ``newsingest enrich`` does) on the gold articles: BBC files through the text parser, 10kGNAD rows as
@@ -8,6 +8,10 @@ Runs the real enrichment (``Enricher`` with the engine ``build_engine(Settings()
 (``bench/facets_score.py``), counts malformed labels and split entities, and times enrichment alone (median of
 ``--repeat`` passes over the 80 articles, after one warm-up pass). ``--write-docs`` writes the result as the
 ``--label`` subsection of the "Facet evaluation" section of docs/ner.md (other labels are kept).
+
+``--set dev`` (default) is the development set every rule was chosen on (``{de,en}.jsonl``); ``--set test`` is the
+held-out test set (``{de,en}.test.jsonl``: the next 32 articles per language of the same seeded sample, annotated
+after round 17 and never used to choose anything): it says how far the development figures carry over.
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ START, END = "<!-- facets-eval:start -->", "<!-- facets-eval:end -->"
 SHORT = {"PERSON": "PER", "ORGANISATION": "ORG", "LOCATION": "LOC", "PER": "PER", "ORG": "ORG", "LOC": "LOC"}
 
 
-def load_gold(language: str) -> list[dict[str, object]]:
-    with open(GOLD / f"{language}.jsonl", encoding="utf-8") as fh:
+def load_gold(language: str, gold_set: str = "dev") -> list[dict[str, object]]:
+    name = f"{language}.jsonl" if gold_set == "dev" else f"{language}.{gold_set}.jsonl"
+    with open(GOLD / name, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -114,6 +119,8 @@ def write_docs(label: str, body: list[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", dest="gold_set", choices=("dev", "test"), default="dev",
+                        help="the development set (rules were chosen on it) or the held-out test set")
     parser.add_argument("--label", default="current")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--errors", action="store_true", help="print every error per article")
@@ -123,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores: dict[str, DocScore] = {}
     timings: dict[str, float] = {}
     for language in ("de", "en"):
-        gold = load_gold(language)
+        gold = load_gold(language, args.gold_set)
         corpus = facets_corpus.by_id(language)
         raws = [raw_article(language, corpus[doc["id"]]) for doc in gold]
         results, times = asyncio.run(enrich(raws, args.repeat))
@@ -136,9 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.errors and score.errors:
                 print(f"== {language} {doc['id']}\n   " + "\n   ".join(score.errors))
         scores[language] = total
+    chosen = "" if args.gold_set == "dev" else f" --set {args.gold_set}"
+    sizes = " + ".join(str(len(load_gold(language, args.gold_set))) for language in ("de", "en"))
     body = [
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `.venv/bin/python bench/facets_eval.py --label "
-        f"{args.label} --write-docs` (40 + 40 articles, tests/fixtures/facets).",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `.venv/bin/python bench/facets_eval.py{chosen} --label "
+        f"{args.label} --write-docs` ({sizes} articles, {args.gold_set} set, tests/fixtures/facets).",
         "",
         *table(scores),
         "",

@@ -27,3 +27,14 @@ def test_surnames_places_and_organisations_stay() -> None:
 def test_english_is_not_touched() -> None:
     body = "He said my Mama was right."
     assert names(body, [("Mama", PER)], language="en") == {"Mama"}
+
+
+def test_a_common_noun_before_a_full_name_is_cut_off() -> None:
+    body = ("Laut Chefentwickler Shigeru Miyamoto kommt das Spiel. Stürmer Marko Arnautovic traf. Mark Rutte und "
+            "Finn Müller kamen, die Universität Wien auch.")
+    spans = [("Chefentwickler Shigeru Miyamoto", PER), ("Stürmer Marko Arnautovic", PER), ("Mark Rutte", PER),
+             ("Finn Müller", PER), ("Universität Wien", ORG)]  # fmt: skip
+    # a census given name ("Mark") and a one-word rest ("Finn Müller") keep the span; organisations stay
+    assert names(body, spans) == {"Shigeru Miyamoto", "Marko Arnautovic", "Mark Rutte", "Finn Müller",
+                                  "Universität Wien"}  # fmt: skip
+    assert names(body, spans[:1], language="en") == {"Chefentwickler Shigeru Miyamoto"}

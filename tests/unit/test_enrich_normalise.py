@@ -128,6 +128,20 @@ def test_first_name_and_partial_names_fold_into_the_unique_longer_name() -> None
     assert [(e.name, e.count) for e in entities] == [("Kim Jong Un", 3)]
 
 
+def test_an_initialled_name_folds_into_the_one_full_name_it_abbreviates() -> None:
+    body = "Michael Raffl traf zweimal. M. Raffl war Spieler des Spiels, Thomas Raffl nicht."
+    entities = run(body, [("Michael Raffl", PER), ("M. Raffl", PER), ("Thomas Raffl", PER)])
+    assert [(e.name, e.count) for e in entities] == [("Michael Raffl", 2), ("Thomas Raffl", 1)]
+    body = "David dal Maso played. Squad: D dal Maso, J. R. R. Tolkien. John Ronald Reuel Tolkien wrote."
+    spans = [("David dal Maso", PER), ("D dal Maso", PER), ("J. R. R. Tolkien", PER),
+             ("John Ronald Reuel Tolkien", PER)]  # fmt: skip
+    assert {e.name: e.count for e in run(body, spans, language="en")} == {"David dal Maso": 2,
+                                                                        "John Ronald Reuel Tolkien": 2}
+    body = "Michael Raffl traf. M. Raffl und Martin Raffl jubelten."  # two full names with an M: ambiguous
+    entities = run(body, [("Michael Raffl", PER), ("M. Raffl", PER), ("Martin Raffl", PER)])
+    assert {e.name for e in entities} == {"Michael Raffl", "M. Raffl", "Martin Raffl"}
+
+
 def test_organisations_stay_themselves_but_inflections_and_acronyms_merge() -> None:
     body = (
         "Der Kreml schwieg. Das Weiße Haus warnte, im Weißen Haus hieß es, das Weiße Haus bleibe dabei. "

@@ -58,3 +58,12 @@ def test_a_full_stop_ends_the_place() -> None:
     body = "He met the governor of the Bank of England. The Bank said so."
     found = entities(body, [("Bank", ORG), ("Bank", ORG)])
     assert [(name, e.count) for name, e in found.items()] == [("Bank of England", 2)]
+
+
+def test_a_place_named_by_a_kind_of_place_and_of_is_one_place() -> None:
+    body = "Contracts in the Gulf of Suez. Paris of all places, and the Sea of Japan. London of England fame."
+    found = entities(body, [("Gulf", LOC), ("Paris", LOC), ("Sea", LOC), ("Japan", LOC), ("London", LOC)],
+                     known_places={"Suez", "England", "Japan"})
+    # only a kind-of-place head joins its complement; a city followed by "of" stays itself
+    assert {name: e.type for name, e in found.items()} == {"Gulf of Suez": LOC, "Paris": LOC, "Sea of Japan": LOC,
+                                                           "London": LOC, }  # fmt: skip

@@ -148,6 +148,24 @@ def fold_persons(groups: list[Group]) -> None:
         prefix = {g.root().key: g.root() for g in longer if g.tokens[:n] == short.tokens}
         if len(prefix) == 1:
             _merge(next(iter(prefix.values())), short)
+            continue
+        initials = _initialled(short.tokens)
+        if initials:  # "M. Raffl" -> "Michael Raffl", "D dal Maso" -> "David dal Maso": the one such name
+            rest = short.tokens[len(initials):]
+            full = {g.root().key: g.root() for g in persons
+                    if g is not short and _initialled(g.tokens) == () and len(g.tokens) >= len(rest) + len(initials)
+                    and g.tokens[-len(rest):] == rest
+                    and all(t.startswith(i) for t, i in zip(g.tokens, initials, strict=False))}  # fmt: skip
+            if len(full) == 1:
+                _merge(next(iter(full.values())), short)
+
+
+def _initialled(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The leading initials of a folded person name that goes on with a name ("m raffl": ("m",)), else ()."""
+    count = 0
+    while count < len(tokens) - 1 and len(tokens[count]) == 1:
+        count += 1
+    return tokens[:count]
 
 
 # --- 6. canonical forms ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from newsingest.models import EntityType
 
 INSTITUTION_HEADS = frozenset({
     # English
-    "media", "group", "holding", "holdings", "records", "pictures", "studios", "productions", "entertainment",
+    "media", "group", "holding", "holdings", "records", "pictures", "films", "studios", "productions", "entertainment",
     "publishing", "publishers", "foundation", "institute", "hospital", "clinic", "university", "college",
     "academy", "museum", "gallery", "trust", "society", "company", "corporation", "corp", "industries",
     "enterprises", "associates", "partners", "consulting", "communications", "airlines", "motors", "brothers",

@@ -6,6 +6,7 @@ Steps, in order:
    ("Präsident Wladimir Putin", "Kremlchef Putin"); split "SEOUL/MOSKAU" and location spans that join
    adjacent names ("Nordkorea Russland", "Nordkoreas Kim"); drop junk (one character, digits, punctuation,
    all-lowercase words); function and time words at span edges ("vom Landgericht Köln"); names joined by "&";
+   two names the model joined over "and"/"und" or a spaced dash cut apart (``coordinated_names``);
    German person spans cut short completed ("Kim Jong" + "Un", ``coref.extend_persons``);
 2. strip German-style genitive/inflection -s/-es ("Putins", "Nordkoreas", "Bundestages") only with evidence: the
    stripped form also occurs in the article, or is a known name (gazetteer) while the full form is not, so
@@ -26,7 +27,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from newsingest.enrich.apposition import retype_appositions
-from newsingest.enrich.common_nouns import drop_common_nouns
+from newsingest.enrich.common_nouns import drop_common_nouns, strip_leading_common_nouns
+from newsingest.enrich.coordinated_names import split_coordinations
 from newsingest.enrich.coref import abbreviations, extend_persons
 from newsingest.enrich.entity_merge import (
     TYPE_PRIORITY,
@@ -87,12 +89,12 @@ def normalise_entities(
     base = language.split("-")[0]
     cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts, base)
     german = base == "de"
-    cleaned = split_prepositions(cleaned, texts, is_known, base)
+    cleaned = split_prepositions(split_coordinations(cleaned, texts, is_known, base), texts, is_known, base)
     if german:
         cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
     if german:
-        cleaned = drop_common_nouns(cleaned, texts)
+        cleaned = drop_common_nouns(strip_leading_common_nouns(cleaned), texts)
     genitive = base in GENITIVE_LANGUAGES
     cleaned = split_runs(cleaned, is_known, genitive, heads=not german)
     if base == "en":

@@ -6,6 +6,8 @@ these names:
 
 - **Join.** An organisation mention followed by " of " and a capitalised name that is a known place or another
   mention of the article is one name; the place inside it is no facet of its own. Only "of", and only directly.
+  The same for a place mention that ends in a noun of a kind of place ("Gulf" of Suez, "Isle" of Man, "Bay" of
+  Biscay, "Strait" of Hormuz): "Gulf" alone is no facet.
 - **No person after "of".** A span the model ran over "of" into a person ("the defection to Labour of Robert
   Jackson") is cut there: an organisation and a person. A person is two or three capitalised words, a given
   name then a surname of the 1990 US census lists (shipped in the ``names`` package), and no known place.
@@ -30,6 +32,11 @@ from newsingest.text.folding import fold
 _OF_WORD = r"[A-Z][\w'’-]*(?:\.[\w'’-]+)*"  # a full stop ends it: "of England. The Bank ..."
 _OF_NAME = re.compile(rf" of ({_OF_WORD}(?: {_OF_WORD}){{0,3}})")
 _JOINABLE = frozenset({EntityType.LOCATION, EntityType.ORGANISATION})
+#: kinds of place that name a place "X of Y" (a closed class of the language)
+_PLACE_HEADS = frozenset({
+    "gulf", "bay", "sea", "isle", "island", "islands", "strait", "straits", "cape", "lake", "mount", "port", "bight",
+    "firth", "sound", "vale", "valley", "peninsula",
+})  # fmt: skip
 
 
 @functools.cache
@@ -92,7 +99,9 @@ def join_of_names(mentions: list[CleanMention], texts: Mapping[str, str],
             continue  # the place of a name joined before it
         text = texts.get(m.field, "")
         found = None
-        if m.type is EntityType.ORGANISATION:
+        if m.type is EntityType.ORGANISATION or (
+            m.type is EntityType.LOCATION and m.form.rsplit(" ", 1)[-1].casefold() in _PLACE_HEADS
+        ):
             found = _complement(text, m, known, by_start[m.field])
         if found is None:
             joined.append(m)
