@@ -42,6 +42,15 @@ def test_a_name_after_a_kind_of_work_is_no_person_or_organisation() -> None:
     assert types(body, spans, "de") == {"Rust": EntityType.MISC, "Blade Runner": EntityType.MISC, "Harrison Ford": PER}
 
 
+def test_more_english_kinds_of_work() -> None:
+    body = ("Oscar-nominated animation Shark Tale has raked in $80m. Shark Tale's cast includes Will Smith. The "
+            "cartoon King Kong and the Peter Jackson remake Life & Death.")
+    spans = [("Shark Tale", ORG), ("Shark Tale", ORG), ("Will Smith", PER), ("King Kong", LOC),
+             ("Peter Jackson", PER), ("Life & Death", ORG)]  # fmt: skip
+    assert types(body, spans, "en") == {"Shark Tale": MISC, "Will Smith": PER, "King Kong": MISC, "Peter Jackson": PER,
+                                        "Life & Death": MISC}  # fmt: skip
+
+
 def test_kind_nouns_are_whole_compound_elements_and_known_places_stay() -> None:
     body = "Spencer Gibb, Sohn von Bee-Gees-Mitglied Robin Gibb, sah im Animationsfilm Kanada die Schuld."
     spans = [("Spencer Gibb", PER), ("Robin Gibb", PER), ("Kanada", LOC)]

@@ -43,7 +43,8 @@ _KIND_ENDING = re.compile(
 _ENGLISH_WORK = {
     "film", "movie", "album", "single", "song", "game", "book", "novel", "show", "series", "musical", "sequel",
     "prequel", "drama", "comedy", "sitcom", "thriller", "documentary", "programme", "opera", "blockbuster",
-    "fable", "ballad", "titled", "entitled",
+    "fable", "ballad", "titled", "entitled", "animation", "cartoon", "biopic", "remake", "soundtrack", "videogame",
+    "trilogy", "miniseries", "franchise",
 }  # fmt: skip
 _FIRST_NAMES = {"Roman"}  # kind nouns that are first names too
 _DETERMINED = re.compile(r"(?<![\w-])[a-zäöüß][\w-]*[ \t]+[\w-]+\s+$")  # "im Roman ": a lower-case word right before
