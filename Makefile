@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps 'german-nouns>=1.2.5,<1.3'  # data only; see enrich/german_genders.py
 	@touch $(STAMP)
 
 install: $(STAMP)

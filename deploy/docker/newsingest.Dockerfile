@@ -9,7 +9,8 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY schemas ./schemas
 COPY deploy/kibana ./deploy/kibana
-RUN pip install --no-cache-dir .
+# german-nouns without its build-time dependencies: only its CSV of noun genders is read (enrich/german_genders.py)
+RUN pip install --no-cache-dir . && pip install --no-cache-dir --no-deps 'german-nouns>=1.2.5,<1.3'
 
 USER newsingest
 ENV NEWSINGEST_INBOX_DIR=/data/inbox \

@@ -61,3 +61,20 @@ def test_labels_in_the_nominative_in_an_article() -> None:
 )
 def test_weak_nominative_after_an_article_becomes_strong(form: str, cues: list[str], expected: str) -> None:
     assert nominative(form, cues) == expected
+
+
+@pytest.mark.parametrize(("form", "cues", "expected"), [
+    ("Roten Kreuz", ["vom"], "Rotes Kreuz"),  # "vom": masculine or neuter; Wiktionary: "Kreuz" is neuter
+    ("Bayerischen Fernsehen", ["im"], "Bayerisches Fernsehen"),
+    ("Internationalen Olympischen Komitee", ["dem"], "Internationales Olympisches Komitee"),
+    ("Europäischen Zentralbank", ["der"], "Europäische Zentralbank"),  # compound head "Bank": feminine
+    ("Ostchinesischen Meer", ["im"], "Ostchinesisches Meer"),
+    ("Bayerischem Rundfunk", ["vom"], "Bayerischer Rundfunk"),
+    # the phrase before a complement is the name's head; the complement stays as written
+    ("Deutschen Zentrums für Luft- und Raumfahrt", ["des"], "Deutsches Zentrum für Luft- und Raumfahrt"),
+    ("Deutsche Zentrum für Luft- und Raumfahrt", ["das"], "Deutsches Zentrum für Luft- und Raumfahrt"),
+    ("Bank für Internationalen Zahlungsausgleich", ["die"], "Bank für Internationalen Zahlungsausgleich"),
+    ("Frankfurt am Main", [], "Frankfurt am Main"),
+])  # fmt: skip
+def test_noun_genders_from_wiktionary_and_complements(form: str, cues: list[str], expected: str) -> None:
+    assert nominative(form, cues) == expected

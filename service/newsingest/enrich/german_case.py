@@ -7,8 +7,9 @@ plural -e). The part of speech, the adjective's stem and ending and the noun's i
 (the Hanover Tagger, a morphological analyser and tagger for German shipped with its model on PyPI). German
 marks gender on the article, not the noun, so the gender comes from the articles the article's text puts in front
 of the name ("der Deutschen Bahn": feminine; "dem Roten Kreuz": masculine or neuter; "das Rote Kreuz": neuter),
-then from the derivational suffix of the head noun (-ung, -heit, -schaft, -ion: feminine; -ium, -ment, -tum:
-neuter; -ismus, -ling: masculine), then masculine, the most frequent gender.
+narrowed by the head noun's genders in Wiktionary (``german_genders``: "Kreuz" is neuter), or without it by
+the noun's derivational suffix (-ung, -heit, -schaft, -ion: feminine; -ium, -ment, -tum: neuter; -ismus, -ling:
+masculine), then masculine, the most frequent gender.
 
 Only adjectives with an oblique ending (-en, -em) before a common noun are changed: names whose last word is a
 proper noun ("Stuttgarter Kickers", "Kim Jong Un"), invariable place adjectives ("Neue Zürcher Zeitung" keeps
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from newsingest.enrich.german_genders import genders, lexicon
 from newsingest.enrich.mention_clean import CleanMention
 from newsingest.models import EntityType
 
@@ -52,6 +54,12 @@ def _tagger() -> Any:
     return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
 
 
+def warm_up() -> None:
+    """Load HanTa's German model and the noun genders now, not when the first German article waits for them."""
+    _tagger()
+    lexicon()
+
+
 @functools.lru_cache(maxsize=4096)
 def analyse(words: tuple[str, ...]) -> tuple[tuple[str, str, tuple[tuple[str, str], ...], str], ...]:
     """HanTa's analysis of a word sequence: (word, lemma, morphemes, part of speech) per word."""
@@ -64,6 +72,10 @@ def _suffix(morphemes: tuple[tuple[str, str], ...], kind: str) -> str:
 
 
 def _noun_gender(morphemes: tuple[tuple[str, str], ...], lemma: str) -> frozenset[str]:
+    """The noun's genders: Wiktionary's (``german_genders``), else from its derivational suffix, else all three."""
+    known = genders(lemma[:1].upper() + lemma[1:])  # HanTa lower-cases some lemmas ("kreuz")
+    if known:
+        return known
     stems = [m for m, tag in morphemes if tag == "NN"]
     last = (stems[-1] if stems else lemma).casefold()
     for pattern, gender in ((_NEUTER, "n"), (_MASCULINE, "m"), (_FEMININE, "f")):
@@ -82,11 +94,21 @@ def gender_from_cues(cues: Iterable[str]) -> frozenset[str]:
     return possible
 
 
+# a preposition or article that starts the complement after a name's head ("Zentrum für ...", "Bank der ...")
+_POSTMODIFIER = frozenset({"für", "der", "des", "von", "vom", "zur", "zum", "im", "in", "am", "an", "auf", "bei",
+                           "gegen", "über", "unter", "ohne", "mit", "aus", "nach"})  # fmt: skip
+
+
 def nominative(form: str, cues: Iterable[str] = ()) -> str:
     """``form`` with its adjectives (and a genitive head noun) in the nominative; unchanged when it is no
-    adjective + common-noun phrase with an oblique adjective ending. ``cues``: the words right before the name
+    adjective + common-noun phrase with an oblique adjective ending (a complement after the head, "für Luft- und
+    Raumfahrt", is kept as it is). ``cues``: the words right before the name
     wherever it occurs in the article (lower-cased or not)."""
     words = form.split()
+    cut = next((i for i, w in enumerate(words) if i >= 2 and w in _POSTMODIFIER), len(words))
+    if cut < len(words):  # "Deutschen Zentrums für Luft- und Raumfahrt": the phrase before "für" is the head's
+        head_phrase = nominative(" ".join(words[:cut]), cues)
+        return " ".join([head_phrase, *words[cut:]])
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return form
     if not any(w.endswith(("e", "en", "em")) for w in words[:-1]):

@@ -17,6 +17,7 @@ from typing import TypeVar
 from newsingest import __version__
 from newsingest.config import Settings
 from newsingest.cputime import add_cpu, cpu_step, thread_time, timed, timed_coroutine
+from newsingest.enrich import german_case
 from newsingest.enrich.batch import NerGuard, StartedBatch, enrich_batch, finish_batch, start_batch
 from newsingest.enrich.club_places import retype_place_names
 from newsingest.enrich.compound_orgs import compound_organisations
@@ -138,9 +139,11 @@ class Enricher:
         return self._gazetteer
 
     async def warm_up(self) -> None:
-        """Load what the first article would otherwise wait for: the gazetteer and the language models."""
+        """Load what the first article would otherwise wait for: the gazetteer, the language models and the German
+        morphology (HanTa's model, the noun genders)."""
         await self.gazetteer()
         await asyncio.to_thread(self.language.warm_up)
+        await asyncio.to_thread(german_case.warm_up)
 
     async def enrich(self, raw: RawArticle) -> EnrichedArticle:
         """One article (CLI, evaluation): the batch path's steps for a batch of one."""
