@@ -46,3 +46,16 @@ def test_a_translated_name_introduces_the_original_abbreviation() -> None:
     assert names(body, spans) == {"Sozialistische Arbeiterpartei": 2}
     english = "The Tourism Council (WTTC) said the WTTC expects growth."  # a cut long form: English keeps the pair
     assert names(english, [("Tourism Council", ORG), ("WTTC", ORG)], language="en") == {"Tourism Council": 2}
+
+
+def test_a_person_span_ending_in_a_name_particle_takes_the_rest_of_the_surname() -> None:
+    from newsingest.enrich.normalise import normalise_entities
+    from tests.fixtures.enrich.fakes import PER, mentions
+
+    body = ("Alle Städte wählten Alexander Van der Bellen. Ursula von der Leyen gratulierte. Peter von sagte nichts. "
+            "Marine Le Pen schwieg.")
+    spans = [("Alexander Van", PER), ("Ursula von", PER), ("Peter von", PER), ("Marine Le", PER)]
+    found = normalise_entities([("body", body, mentions(body, spans))], language="de")
+    names = {e.name for e in found}
+    assert {"Alexander Van der Bellen", "Ursula von der Leyen", "Marine Le Pen"} <= names
+    assert not any("sagte" in name for name in names)  # the word after the particle must be a name

@@ -4,6 +4,9 @@
   extended by the next word when that word is capitalised, is no part of another mention, and the German
   tagger (HanTa) reads it, in its sentence context, as a proper noun (``NE``). The short forms of the name
   ("Kim", "Kim Jong") then fold into the full one (``entity_merge.fold_persons``).
+- A person span that ends in a name particle ("Alexander Van", "Ursula von", "Robin van") was cut inside the
+  surname: it goes on over the next particles and the capitalised word after them ("Alexander Van der Bellen",
+  "Ursula von der Leyen"), in every language (``complete_particles``). No name ends in a particle.
 - "Internationale Atomenergiebehörde (IAEA)": a name followed by a parenthesised abbreviation introduces that
   abbreviation; every mention of it is the same entity (``abbreviations``), unless the name is a bare proper
   name that the abbreviation's initial does not begin (a person's party after the person).
@@ -22,6 +25,9 @@ from newsingest.text.folding import fold
 
 _NEXT_WORD = re.compile(r" ([A-ZÄÖÜ][a-zäöüß]+)\b(?![-'’])")
 _CONTEXT = re.compile(r"\s*(\S+)?\s*(\S+)?")
+_PARTICLES = r"(?:van|von|de|der|den|da|di|del|della|du|le|la|ten|ter|zu|zur|dos|das|do|bin|ibn|al|el)"
+_PARTICLE_END = re.compile(rf"(?:^|\s){_PARTICLES}$", re.IGNORECASE)
+_SURNAME_REST = re.compile(rf"(?:\s+{_PARTICLES})*\s+[A-ZÄÖÜ][\w'’-]*[a-zäöüß]\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s*\(([A-ZÄÖÜ][A-Za-zÄÖÜäöü0-9&.]{1,9})\)")
 
 
@@ -45,6 +51,21 @@ def extend_persons(mentions: list[CleanMention], texts: Mapping[str, str]) -> li
         end = following.end(1)
         surface = text[m.start : end]
         result.append(dataclasses.replace(m, end=end, text=surface, form=" ".join(surface.split())))
+    return result
+
+
+def complete_particles(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
+    """Person mentions that end in a name particle, completed by the rest of the surname (any language)."""
+    result = []
+    for m in mentions:
+        text = texts.get(m.field, "")
+        cut = m.type is EntityType.PERSON and _PARTICLE_END.search(m.text)
+        rest = _SURNAME_REST.match(text, m.end) if cut else None
+        if rest is None or not rest.group().split()[-1][:1].isupper():
+            result.append(m)
+            continue
+        surface = text[m.start : rest.end()]
+        result.append(dataclasses.replace(m, end=rest.end(), text=surface, form=" ".join(surface.split())))
     return result
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from newsingest.enrich.apposition import retype_appositions
 from newsingest.enrich.common_nouns import drop_common_nouns, strip_leading_common_nouns
 from newsingest.enrich.coordinated_names import split_coordinations
-from newsingest.enrich.coref import abbreviations, extend_persons
+from newsingest.enrich.coref import abbreviations, complete_particles, extend_persons
 from newsingest.enrich.entity_merge import (
     TYPE_PRIORITY,
     Group,
@@ -90,6 +90,7 @@ def normalise_entities(
     cleaned = join_numbers(drop_non_names(sorted(set(cleaned), key=position), texts), texts, base)
     german = base == "de"
     cleaned = split_prepositions(split_coordinations(cleaned, texts, is_known, base), texts, is_known, base)
+    cleaned = complete_particles(cleaned, texts)
     if german:
         cleaned = extend_persons(cleaned, texts)
     cleaned = [m for m in cleaned if not is_adjective_phrase(m.form, language)]
