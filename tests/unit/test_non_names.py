@@ -36,3 +36,9 @@ def test_the_code_table_has_iso_and_the_differing_ioc_codes() -> None:
     assert {"AUT", "NOR", "USA", "DEU", "CHE"} <= codes
     assert {"GER", "SUI", "NED", "CRO"} <= IOC_CODES <= codes
     assert not {"SPD", "CDU", "FDP", "ORF", "APA"} & codes
+
+
+def test_a_legal_form_standing_alone_is_no_name() -> None:
+    body = "Die AG war von der Volksbank Wien-Baden übernommen worden. Die Deutsche Bank AG meldete, die SA nicht."
+    spans = [("AG", ORG), ("Volksbank Wien-Baden", ORG), ("Deutsche Bank AG", ORG), ("SA", ORG)]
+    assert names(body, spans) == {"Volksbank Wien-Baden", "Deutsche Bank AG", "SA"}

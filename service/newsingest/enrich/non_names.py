@@ -1,4 +1,5 @@
-"""Mentions that are no names, whatever the model says: a day of the week, a nation's code in a results list.
+"""Mentions that are no names, whatever the model says: a day of the week, a nation's code in a results list, a
+legal form standing alone.
 
 - A weekday or another time word standing alone ("am Sonntag", "on Friday") is no organisation or place; the
   models tag it now and then, mostly in sports reports. Persons are left alone ("Sonntag" is a surname).
@@ -7,6 +8,9 @@
   least two different codes in parentheses in one field; the codes are ISO 3166 alpha-3 (pycountry) and the IOC
   codes that differ from them. A lone "(BDI)" after a person is an organisation (the German industry
   federation), not Burundi.
+- A company's legal form standing alone ("Die AG war zuvor übernommen worden", "the plc") refers to a company
+  named elsewhere; on its own it names nothing. Forms that are names of their own too ("SA", "SE", "AB") are
+  not in the list.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ IOC_CODES = frozenset({
     "SEY", "SKN", "SLO", "SOL", "SRI", "SUD", "SUI", "TAN", "TGA", "TOG", "TPE", "UAE", "URU", "VAN", "VIE", "VIN",
     "ZAM", "ZIM",
 })  # fmt: skip
+_LEGAL_FORMS = frozenset({"ag", "gmbh", "kg", "ohg", "kgaa", "ltd", "inc", "corp", "plc", "llc", "co", "gesmbh"})
 _CODE_IN_PARENTHESES = re.compile(r"\(([A-Z]{3})\)")
 
 
@@ -49,12 +54,15 @@ def _results_lists(texts: Mapping[str, str]) -> set[str]:
 
 
 def drop_non_names(mentions: list[CleanMention], texts: Mapping[str, str]) -> list[CleanMention]:
-    """``mentions`` without time words (other than persons) and without nation codes of results lists."""
+    """``mentions`` without time words (other than persons), legal forms standing alone and nation codes of
+    results lists."""
     lists = _results_lists(texts)
     codes = nation_codes()
     result = []
     for m in mentions:
         if m.type is not EntityType.PERSON and is_time_word(m.form):
+            continue
+        if m.form.rstrip(".").casefold() in _LEGAL_FORMS:
             continue
         if m.field in lists and m.form in codes:
             text = texts[m.field]
