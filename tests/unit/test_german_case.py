@@ -78,3 +78,14 @@ def test_weak_nominative_after_an_article_becomes_strong(form: str, cues: list[s
 ])  # fmt: skip
 def test_noun_genders_from_wiktionary_and_complements(form: str, cues: list[str], expected: str) -> None:
     assert nominative(form, cues) == expected
+
+
+@pytest.mark.parametrize(("form", "cues", "expected"), [
+    ("Schweizer Bundesrats", ["des"], "Schweizer Bundesrat"),  # invariable place adjective, genitive head
+    ("Wiener Gemeinderates", ["des", "im"], "Wiener Gemeinderat"),
+    ("Wiener Gemeinderates", ["im"], "Wiener Gemeinderates"),  # no genitive article: no evidence
+    ("Stuttgarter Kickers", ["des"], "Stuttgarter Kickers"),  # an English plural of a club, not a genitive
+    ("New York Times", ["des"], "New York Times"),  # no German noun
+])  # fmt: skip
+def test_a_genitive_head_after_an_invariable_adjective(form: str, cues: list[str], expected: str) -> None:
+    assert nominative(form, cues) == expected

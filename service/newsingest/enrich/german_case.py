@@ -99,6 +99,23 @@ _POSTMODIFIER = frozenset({"für", "der", "des", "von", "vom", "zur", "zum", "im
                            "gegen", "über", "unter", "ohne", "mit", "aus", "nach"})  # fmt: skip
 
 
+def _genitive_head(words: list[str], cues: Iterable[str]) -> str | None:
+    """"Schweizer Bundesrats" after "des" -> "Schweizer Bundesrat": the head noun without its genitive -s/-es,
+    when a genitive article stands before the name and Wiktionary knows the bare noun as masculine or neuter
+    (the genders that take the -s); None otherwise. Heads in -ers are left alone: clubs write English plurals
+    ("Stuttgarter Kickers", "Rangers"), which read like a genitive of a German -er noun."""
+    head = words[-1]
+    if head.endswith("ers") or not any(cue.casefold() in ("des", "eines") for cue in cues):
+        return None
+    for suffix in ("es", "s"):
+        bare = head[: -len(suffix)]
+        if head.endswith(suffix) and len(bare) >= 3:
+            known = genders(bare)
+            if known and known <= set("mn") and analyse((head,))[0][3] == "NN":
+                return " ".join([*words[:-1], bare])
+    return None
+
+
 def nominative(form: str, cues: Iterable[str] = ()) -> str:
     """``form`` with its adjectives (and a genitive head noun) in the nominative; unchanged when it is no
     adjective + common-noun phrase with an oblique adjective ending (a complement after the head, "für Luft- und
@@ -112,7 +129,8 @@ def nominative(form: str, cues: Iterable[str] = ()) -> str:
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return form
     if not any(w.endswith(("e", "en", "em")) for w in words[:-1]):
-        return form  # no word before the head can be an inflected adjective: no need to ask HanTa
+        # no word before the head can be an inflected adjective ("Schweizer Bundesrats"): at most a genitive head
+        return _genitive_head(words, cues) or form
     analysed = analyse(tuple(words))
     head_word, head_lemma, head_morphs, head_pos = analysed[-1]
     if head_pos != "NN":
