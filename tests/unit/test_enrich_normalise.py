@@ -275,3 +275,13 @@ def test_german_keeps_splitting_a_known_and_an_unknown_place() -> None:
         known=lambda name: name in {"Niederösterreich", "Steiermark"},
     ))  # fmt: skip
     assert {"Niederösterreich", "Zwettl", "Steiermark", "Murau"} == set(entities)
+
+
+def test_a_one_word_organisation_folds_into_the_one_place_prefixed_name() -> None:
+    body = "Manchester United rose. United said the bid from CSI Hypo was low; Hypo denied. Swiss Re and Re gained."
+    spans = [("Manchester United", ORG), ("United", ORG), ("CSI Hypo", ORG), ("Hypo", ORG), ("Swiss Re", ORG),
+             ("Re", ORG)]  # fmt: skip
+    entities = normalise_entities([("body", body, mentions(body, spans))], language="en",
+                                  known=lambda name: name in {"Manchester", "Swiss"})
+    # the longer name is the label; an all-capital code before a one-word name is no evidence ("CSI Hypo")
+    assert {e.name: e.count for e in entities} == {"Manchester United": 2, "CSI Hypo": 1, "Hypo": 1, "Swiss Re": 2}

@@ -191,6 +191,9 @@ def canonical_name(root: Group, members: list[Group]) -> str:
     if root.type is EntityType.PERSON:
         return _best_form(root)
     pool = [g for g in members if not _is_acronym(g)] or members
+    # a one-word short form ("United", "Re") never names what a longer member ends with ("Manchester United")
+    pool = [g for g in pool if len(g.tokens) > 1 or not any(
+        len(o.tokens) > 1 and o.tokens[-1:] == g.tokens for o in pool)] or pool  # fmt: skip
     return _best_form(max(pool, key=lambda g: (len(g.mentions), len(g.tokens), -g.first)))
 
 
@@ -210,22 +213,26 @@ def merge_abbreviations(groups: list[Group], pairs: dict[str, str]) -> None:
 def merge_place_prefixed(groups: list[Group], known: Callable[[str], bool]) -> None:
     """A multi-word organisation or place name and the same name after a place or country code in the article
     are one thing ("Secret Service" / "US Secret Service", "Rotes Kreuz" / "Österreichisches Rotes Kreuz" is
-    not: the prefix must be a known place or an all-capital code)."""
+    not: the prefix must be a known place or an all-capital code). A one-word organisation too ("Cubs" /
+    "Chicago Cubs", "Re" / "Munich Re"), after a known place only, when exactly one such name fits."""
     tops = [g for g in groups if g.parent is None and g.type is not EntityType.PERSON]
     for short in tops:
         n = len(short.tokens)
-        if n < 2 or short.parent is not None:
+        if (n < 2 and short.type is not EntityType.ORGANISATION) or short.parent is not None:
             continue
         longer = {
             g.root().key: g.root()
             for g in tops
             if g is not short and len(g.tokens) > n and g.tokens[-n:] == short.tokens and g.type is short.type
-            and _place_prefix(_best_form(g).split()[: len(g.tokens) - n], known)
+            and _place_prefix(_best_form(g).split()[: len(g.tokens) - n], known, codes=n > 1)
         }  # fmt: skip
         if len(longer) == 1:
             _merge(next(iter(longer.values())), short)
 
 
-def _place_prefix(words: list[str], known: Callable[[str], bool]) -> bool:
+def _place_prefix(words: list[str], known: Callable[[str], bool], *, codes: bool = True) -> bool:
+    """The words are a known place, or (``codes``) an all-capital code of up to three letters ("US", "UK"); a
+    one-word name needs a place ("Chicago Cubs"): a code before it is as often another name ("CSI Hypo")."""
     prefix = " ".join(words)
-    return bool(words) and (known(prefix) or (prefix.isupper() and prefix.isalpha() and len(prefix) <= 3))
+    code = codes and prefix.isupper() and prefix.isalpha() and len(prefix) <= 3
+    return bool(words) and (known(prefix) or code)
