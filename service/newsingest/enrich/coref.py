@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -48,9 +47,7 @@ def extend_persons(mentions: list[CleanMention], texts: Mapping[str, str]) -> li
         if tags[len(m.text.split())][3] != "NE":
             result.append(m)
             continue
-        end = following.end(1)
-        surface = text[m.start : end]
-        result.append(dataclasses.replace(m, end=end, text=surface, form=" ".join(surface.split())))
+        result.append(m.respan(text, m.start, following.end(1)))
     return result
 
 
@@ -64,8 +61,7 @@ def complete_particles(mentions: list[CleanMention], texts: Mapping[str, str]) -
         if rest is None or not rest.group().split()[-1][:1].isupper():
             result.append(m)
             continue
-        surface = text[m.start : rest.end()]
-        result.append(dataclasses.replace(m, end=rest.end(), text=surface, form=" ".join(surface.split())))
+        result.append(m.respan(text, m.start, rest.end()))
     return result
 
 
