@@ -201,7 +201,7 @@ def retype_appositions(
             # "Ruhrfestspielen Recklinghausen", "Landesstudio Wien"; a place's genitive names the whole
             # ("Arbeiterpartei Kurdistans", "Volkspartei Österreichs")
             if not known(rest) and not (rest.endswith("s") and known(rest[:-1])):
-                m = m.part(m.start + inner_cut, m.end)
+                m = dataclasses.replace(m, start=m.start + inner_cut, text=surface, form=" ".join(surface.split()))
                 kind = inner
         else:
             text = texts.get(m.field, "")

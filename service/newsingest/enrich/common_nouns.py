@@ -18,12 +18,14 @@ more remain (of 206 common German and Austrian given names HanTa reads two as co
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
+from functools import cache
 
 from newsingest.enrich.german_case import analyse
 from newsingest.enrich.mention_clean import CleanMention
-from newsingest.enrich.us_census import GIVEN_NAMES, census_names
+from newsingest.enrich.us_census import census_ranks
 from newsingest.models import EntityType
 
 _WORD = re.compile(r"[A-ZÄÖÜ][\w-]*[a-zäöüß]")  # capitalised, ends in a lower-case letter (no "APA", "EU")
@@ -63,6 +65,11 @@ def drop_common_nouns(mentions: list[CleanMention], texts: Mapping[str, str]) ->
     return [m for m in mentions if m.type is not EntityType.PERSON or m.form not in common]
 
 
+@cache
+def _given_names() -> frozenset[str]:
+    return frozenset(n.casefold() for lst in ("dist.male.first", "dist.female.first") for n in census_ranks(lst))
+
+
 _LEADING_WORD = re.compile(r"(\S+)\s+(?=[A-ZÄÖÜ]\S*\s+\S)")  # a word before a name of two words or more
 
 
@@ -72,9 +79,10 @@ def strip_leading_common_nouns(mentions: list[CleanMention]) -> list[CleanMentio
     for m in mentions:
         while m.type is EntityType.PERSON and (match := _LEADING_WORD.match(m.text)):
             word = match.group(1)
-            given = word.casefold() in census_names(*GIVEN_NAMES)
-            if given or not _WORD.fullmatch(word) or not _lexically_common(word):
+            if not _WORD.fullmatch(word) or word.casefold() in _given_names() or not _lexically_common(word):
                 break
-            m = m.part(m.start + match.end(), m.end)
+            start = m.start + match.end()
+            text = m.text[match.end() :]
+            m = dataclasses.replace(m, start=start, text=text, form=" ".join(text.split()))
         result.append(m)
     return result

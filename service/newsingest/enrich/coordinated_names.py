@@ -24,6 +24,7 @@ keep the span's type (the grouping of mentions corrects it with the parts' other
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 
@@ -79,6 +80,13 @@ def _parts(m: CleanMention, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _cut(m: CleanMention, spans: list[tuple[int, int]], text: str) -> list[CleanMention]:
+    return [
+        dataclasses.replace(m, start=start, end=end, text=text[start:end], form=" ".join(text[start:end].split()))
+        for start, end in spans
+    ]
+
+
 def split_coordinations(
     mentions: list[CleanMention], texts: Mapping[str, str], is_known: KnownName, language: str
 ) -> list[CleanMention]:
@@ -93,7 +101,7 @@ def split_coordinations(
         if _DASH.search(m.text):
             spans = _parts(m, _DASH)
             if all(_is_name(text[s:e]) for s, e in spans):
-                pieces = [m.part(start, end) for start, end in spans]
+                pieces = _cut(m, spans, text)
         elif conjunction is not None and len(conjunction.findall(m.text)) == 1 and not is_known(m.form):
             spans = _parts(m, conjunction)
             parts = [text[s:e] for s, e in spans]
@@ -102,7 +110,7 @@ def split_coordinations(
                 or all(_has_head(p) and len(p.split()) >= 2 for p in parts)
                 or (_after_list_item(m, previous, text) and all(len(p.split()) >= 2 for p in parts))
             ):
-                pieces = [m.part(start, end) for start, end in spans]
+                pieces = _cut(m, spans, text)
         result.extend(pieces)
         previous = m
     return result

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -47,7 +48,9 @@ def extend_persons(mentions: list[CleanMention], texts: Mapping[str, str]) -> li
         if tags[len(m.text.split())][3] != "NE":
             result.append(m)
             continue
-        result.append(m.respan(text, m.start, following.end(1)))
+        end = following.end(1)
+        surface = text[m.start : end]
+        result.append(dataclasses.replace(m, end=end, text=surface, form=" ".join(surface.split())))
     return result
 
 
@@ -61,7 +64,8 @@ def complete_particles(mentions: list[CleanMention], texts: Mapping[str, str]) -
         if rest is None or not rest.group().split()[-1][:1].isupper():
             result.append(m)
             continue
-        result.append(m.respan(text, m.start, rest.end()))
+        surface = text[m.start : rest.end()]
+        result.append(dataclasses.replace(m, end=rest.end(), text=surface, form=" ".join(surface.split())))
     return result
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from newsingest.enrich.ner.base import RawMention
@@ -59,16 +59,6 @@ class CleanMention:
     text: str  # the trimmed surface, == field_text[start:end]
     form: str  # the name it stands for (surface with genitive stripped, whitespace collapsed)
     type: EntityType
-
-    def respan(self, field_text: str, start: int, end: int) -> CleanMention:
-        """The mention over another span of its field (wider or narrower); text and form follow the span."""
-        surface = field_text[start:end]
-        return replace(self, start=start, end=end, text=surface, form=" ".join(surface.split()))
-
-    def part(self, start: int, end: int) -> CleanMention:
-        """The mention cut to ``start:end`` (field offsets inside its own span); text and form follow."""
-        surface = self.text[start - self.start : end - self.start]
-        return replace(self, start=start, end=end, text=surface, form=" ".join(surface.split()))
 
 
 # --- 1. cleaning ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ An organisation mention directly followed by a one- or two-digit number takes th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -47,7 +48,8 @@ def join_numbers(mentions: list[CleanMention], texts: Mapping[str, str], languag
         if without_number[m.text]:
             result.append(m)
             continue
-        result.append(m.respan(text, m.start, number.end(1)))
+        surface = text[m.start : number.end(1)]
+        result.append(dataclasses.replace(m, end=number.end(1), text=surface, form=" ".join(surface.split())))
     return result
 
 

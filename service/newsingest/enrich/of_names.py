@@ -20,11 +20,12 @@ these names:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 
 from newsingest.enrich.mention_clean import CleanMention
-from newsingest.enrich.us_census import GIVEN_NAMES, SURNAMES, census_names
+from newsingest.enrich.us_census import GIVEN_NAMES, SURNAMES, census_ranks
 from newsingest.models import EntityType
 from newsingest.text.folding import fold
 
@@ -38,6 +39,10 @@ _PLACE_HEADS = frozenset({
 })  # fmt: skip
 
 
+@functools.cache
+def _census(*lists: str) -> frozenset[str]:
+    return frozenset(name.casefold() for list_name in lists for name in census_ranks(list_name))
+
 
 def _is_person(words: list[str], known: Callable[[str], bool]) -> bool:
     """Two or three capitalised words: a given name that is no known place, then a surname ("Robert Jackson";
@@ -45,8 +50,8 @@ def _is_person(words: list[str], known: Callable[[str], bool]) -> bool:
     return (
         2 <= len(words) <= 3
         and all(w[:1].isupper() for w in words)
-        and words[0].casefold() in census_names(*GIVEN_NAMES)
-        and words[-1].casefold() in census_names(SURNAMES)
+        and words[0].casefold() in _census(*GIVEN_NAMES)
+        and words[-1].casefold() in _census(SURNAMES)
         and not known(words[0])
         and not known(" ".join(words))
     )
@@ -61,8 +66,8 @@ def _cut_persons(m: CleanMention, known: Callable[[str], bool]) -> list[CleanMen
         return [m]
     person_start = m.start + len(head) + len(" of ")
     return [
-        m.part(m.start, m.start + len(head)),
-        dataclasses.replace(m.part(person_start, m.end), type=EntityType.PERSON),
+        dataclasses.replace(m, end=m.start + len(head), text=head, form=" ".join(head.split())),
+        dataclasses.replace(m, start=person_start, text=rest, form=" ".join(rest.split()), type=EntityType.PERSON),
     ]
 
 
@@ -104,7 +109,8 @@ def join_of_names(mentions: list[CleanMention], texts: Mapping[str, str],
         end, other = found
         if other is not None:
             swallowed.add((other.field, other.start))
-        joined.append(m.respan(text, m.start, end))
+        surface = text[m.start : end]
+        joined.append(dataclasses.replace(m, end=end, text=surface, form=" ".join(surface.split())))
     return _complete_heads(joined)
 
 

@@ -11,12 +11,6 @@ GIVEN_NAMES = ("dist.male.first", "dist.female.first")
 
 
 @functools.cache
-def census_names(*list_names: str) -> frozenset[str]:
-    """The case-folded names of one or more lists ("dist.all.last", the two given-name lists...)."""
-    return frozenset(name.casefold() for list_name in list_names for name in census_ranks(list_name))
-
-
-@functools.cache
 def census_ranks(list_name: str) -> dict[str, int]:
     """Upper-case name -> rank (1 = most frequent) of one list; lines are "NAME freq cumfreq rank"."""
     ranks: dict[str, int] = {}
